@@ -1,0 +1,81 @@
+import cors from '@fastify/cors';
+import rateLimit from '@fastify/rate-limit';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { MerxConfig } from './config.js';
+import type { DatabaseHandle } from './db/connection.js';
+import { requirePublishableKey, requireSecretKey } from './http/auth.js';
+import { registerHttpCaching } from './http/caching.js';
+import { healthRoutes } from './http/health.js';
+import { registerIdempotency } from './http/idempotency.js';
+import { registerOpenApi } from './http/openapi.js';
+import { registerProblemHandlers } from './http/problem.js';
+import { Problem } from './http/schemas.js';
+import { newId } from './lib/ids.js';
+import { modules } from './modules/index.js';
+
+export interface BuildOptions {
+  config: MerxConfig;
+  database: DatabaseHandle;
+  logger?: boolean;
+}
+
+export async function buildApp({ config, database, logger = true }: BuildOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: logger ? { level: config.logLevel } : false,
+    bodyLimit: config.bodyLimitBytes,
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : newId('req');
+    },
+    ajv: {
+      customOptions: {
+        // Unknown fields are an error, never silently dropped: no mass assignment.
+        removeAdditional: false,
+        coerceTypes: 'array',
+        useDefaults: true,
+        allErrors: true,
+      },
+    },
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorate('merx', { config, database, db: database.db });
+  app.addHook('onSend', async (request, reply, payload) => {
+    reply.header('x-request-id', request.id);
+    return payload;
+  });
+  registerProblemHandlers(app);
+  app.addSchema(Problem);
+  await app.register(cors, {
+    origin: config.corsOrigins,
+    exposedHeaders: ['etag', 'x-request-id', 'idempotent-replayed'],
+  });
+  await app.register(rateLimit, {
+    max: config.rateLimitPerMinute,
+    timeWindow: '1 minute',
+    keyGenerator: (request) => request.headers.authorization ?? request.ip,
+  });
+  await registerOpenApi(app);
+  registerHttpCaching(app);
+  await app.register(healthRoutes);
+
+  await app.register(
+    async (store) => {
+      requirePublishableKey(store);
+      registerIdempotency(store);
+      for (const module of modules) if (module.storeRoutes) await store.register(module.storeRoutes);
+    },
+    { prefix: '/store/v1' },
+  );
+  await app.register(
+    async (admin) => {
+      requireSecretKey(admin);
+      registerIdempotency(admin);
+      for (const module of modules) if (module.adminRoutes) await admin.register(module.adminRoutes);
+    },
+    { prefix: '/admin/v1' },
+  );
+  for (const module of modules) if (module.publicRoutes) await app.register(module.publicRoutes);
+  return app;
+}

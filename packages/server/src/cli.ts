@@ -1,0 +1,37 @@
+import { Command } from 'commander';
+import { loadConfig } from './config.js';
+import { openDatabase } from './db/connection.js';
+import { migrate } from './db/migrate.js';
+import { startServer } from './server.js';
+
+const program = new Command().name('merx').description('Merx headless commerce engine').showHelpAfterError();
+
+program
+  .command('start')
+  .description('Migrate, seed the demo catalog on first run, and serve the API')
+  .option('--no-seed', 'do not seed the demo catalog on first run')
+  .action(async (options: { seed: boolean }) => {
+    const server = await startServer(loadConfig(), { seedDemo: options.seed });
+    let stopping = false;
+    const shutdown = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      server.app.log.info({ signal }, 'shutting down: finishing in-flight requests');
+      await server.stop();
+      process.exit(0);
+    };
+    process.on('SIGINT', () => void shutdown('SIGINT'));
+    process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  });
+
+program
+  .command('migrate')
+  .description('Apply pending SQL migrations')
+  .action(async () => {
+    const database = await openDatabase(loadConfig());
+    const { applied } = await migrate(database.db);
+    console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'Database is up to date');
+    await database.close();
+  });
+
+await program.parseAsync(process.argv);

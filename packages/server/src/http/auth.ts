@@ -1,0 +1,69 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { resolveApiKey } from '../modules/channels/keys.js';
+import { ApiError } from './problem.js';
+
+function bearerToken(request: FastifyRequest): string | null {
+  const header = request.headers.authorization;
+  if (header?.startsWith('Bearer ')) return header.slice(7).trim();
+  // EventSource cannot send headers, so live streams may pass the key as a query parameter.
+  const query = request.query as Record<string, unknown> | undefined;
+  if (request.method === 'GET' && typeof query?.key === 'string') return query.key;
+  return null;
+}
+
+const missingKey = () =>
+  new ApiError(401, 'missing_api_key', 'Send your key as `Authorization: Bearer <key>`');
+const invalidKey = () => new ApiError(401, 'invalid_api_key', 'The API key is unknown or revoked');
+
+/** Store surface: a publishable key selects the channel. */
+export function requirePublishableKey(app: FastifyInstance): void {
+  app.decorateRequest('channel', null as never);
+  app.decorateRequest('apiKeyId', '');
+  app.addHook('onRequest', async (request) => {
+    const token = bearerToken(request);
+    if (!token) throw missingKey();
+    if (token.startsWith('sk_')) {
+      throw new ApiError(
+        403,
+        'wrong_key_kind',
+        'Store routes take a publishable key (pk_…), not a secret key',
+      );
+    }
+    const key = await resolveApiKey(app.merx.db, token);
+    if (key?.kind !== 'publishable' || !key.channel) throw invalidKey();
+    request.channel = key.channel;
+    request.apiKeyId = key.id;
+  });
+}
+
+export function hasScope(granted: string[], required: string): boolean {
+  if (granted.includes('*') || granted.includes(required)) return true;
+  // `catalog:write` implies `catalog:read`.
+  const [area, action] = required.split(':');
+  return action === 'read' && granted.includes(`${area}:write`);
+}
+
+/** Admin surface: a secret key (or, later, a staff session) with the route's scope. */
+export function requireSecretKey(app: FastifyInstance): void {
+  app.decorateRequest('admin', null as never);
+  app.addHook('onRequest', async (request) => {
+    const token = bearerToken(request);
+    if (!token) throw missingKey();
+    if (token.startsWith('pk_')) {
+      throw new ApiError(
+        403,
+        'wrong_key_kind',
+        'Admin routes need a secret key (sk_…); publishable keys are public',
+      );
+    }
+    const key = await resolveApiKey(app.merx.db, token);
+    if (key?.kind !== 'secret') throw invalidKey();
+    request.admin = { kind: 'secret_key', id: key.id, scopes: key.scopes };
+    const required = request.routeOptions.config.scope;
+    if (required && !hasScope(key.scopes, required)) {
+      throw new ApiError(403, 'insufficient_scope', `This key lacks the scope ${required}`, {
+        required_scope: required,
+      });
+    }
+  });
+}

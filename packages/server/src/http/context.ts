@@ -1,0 +1,53 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { MerxConfig } from '../config.js';
+import type { DatabaseHandle } from '../db/connection.js';
+import type { Db } from '../db/database.js';
+
+/** What every route can reach through `request.server.merx`. */
+export interface MerxContext {
+  config: MerxConfig;
+  database: DatabaseHandle;
+  db: Db;
+}
+
+export interface StoreChannel {
+  id: string;
+  name: string;
+  kind: string;
+  defaultCurrency: string;
+  currencies: string[];
+  locale: string;
+  headProfile: 'full' | 'compact' | 'speakable';
+}
+
+export interface AdminPrincipal {
+  kind: 'secret_key' | 'staff';
+  id: string;
+  scopes: string[];
+}
+
+/** A domain module plugs its routes in here; prefixes and auth come from the app. */
+export interface MerxModule {
+  name: string;
+  storeRoutes?: FastifyPluginAsyncTypebox;
+  adminRoutes?: FastifyPluginAsyncTypebox;
+  /** Unauthenticated routes (payment provider webhooks, …), mounted at the root. */
+  publicRoutes?: FastifyPluginAsyncTypebox;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    merx: MerxContext;
+  }
+  interface FastifyRequest {
+    channel: StoreChannel;
+    apiKeyId: string;
+    admin: AdminPrincipal;
+  }
+  interface FastifyContextConfig {
+    /** Admin scope the route requires, e.g. `catalog:write`. */
+    scope?: string;
+    /** Cache-Control for cacheable GETs; also turns on ETag / 304 handling. */
+    cacheControl?: string;
+  }
+}

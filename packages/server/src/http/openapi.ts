@@ -1,0 +1,45 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance } from 'fastify';
+
+export const API_DESCRIPTION = `Merx is a headless commerce engine. Heads (web, mobile, voice, IoT) call the **store API**
+with a publishable channel key; merchants call the **admin API** with a secret key.
+
+* Money is always integer minor units plus an ISO 4217 currency.
+* Errors are RFC 9457 \`application/problem+json\` with a machine \`code\` and per-field \`errors\`.
+* Lists use cursor pagination: \`limit\` (≤ 100) and \`cursor\` from \`next_cursor\`.
+* Mutable resources carry a \`version\`; send \`If-Match\` to refuse stale writes (409 with the current state).
+* Every POST accepts \`Idempotency-Key\`: a retry replays the first response; the same key with another body is 422.`;
+
+export async function registerOpenApi(app: FastifyInstance): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Merx API',
+        version: '1.0.0',
+        description: API_DESCRIPTION,
+        license: { name: 'MIT', identifier: 'MIT' },
+      },
+      servers: [{ url: '/', description: 'This server' }],
+      components: {
+        securitySchemes: {
+          publishableKey: { type: 'http', scheme: 'bearer', description: 'Channel publishable key `pk_…`' },
+          secretKey: { type: 'http', scheme: 'bearer', description: 'Admin secret key `sk_…`' },
+        },
+      },
+      tags: [
+        { name: 'Store', description: 'Catalog and shop reads for heads (publishable key)' },
+        { name: 'Catalog', description: 'Products, variants, categories, collections (secret key)' },
+        { name: 'Channels', description: 'Channels and API keys (secret key)' },
+        { name: 'Operations', description: 'Health and readiness' },
+      ],
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
+  });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    uiConfig: { docExpansion: 'list', deepLinking: true },
+  });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+}

@@ -1,0 +1,61 @@
+import { sql } from 'kysely';
+import type { Executor } from '../../db/database.js';
+import { newId } from '../../lib/ids.js';
+import type { EventRow } from './tables.js';
+
+export const EVENT_TYPES = [
+  'cart.created',
+  'cart.updated',
+  'cart.completed',
+  'order.placed',
+  'order.paid',
+  'order.fulfilled',
+  'order.cancelled',
+  'order.refunded',
+  'product.created',
+  'product.updated',
+  'product.deleted',
+  'price.updated',
+  'inventory.changed',
+  'inventory.low',
+  'customer.created',
+] as const;
+
+export type EventType = (typeof EVENT_TYPES)[number] | (string & {});
+
+export interface NewEvent {
+  type: EventType;
+  resourceType: string;
+  resourceId: string;
+  channelId?: string | null;
+  customerId?: string | null;
+  /** The resource's new state (or a reference to it when the state is large). */
+  data: unknown;
+}
+
+/** NOTIFY channel that wakes every API node when an event commits. */
+export const EVENTS_NOTIFY_CHANNEL = 'merx_events';
+
+/**
+ * Writes an event into the outbox. Call it with the same transaction that makes the
+ * change: the event exists if and only if the change committed. The NOTIFY inside the
+ * transaction is delivered by PostgreSQL only at commit, so listeners never see an
+ * event whose change rolled back.
+ */
+export async function emitEvent(tx: Executor, event: NewEvent): Promise<EventRow> {
+  const row = await tx
+    .insertInto('events')
+    .values({
+      id: newId('evt'),
+      type: event.type,
+      resource_type: event.resourceType,
+      resource_id: event.resourceId,
+      channel_id: event.channelId ?? null,
+      customer_id: event.customerId ?? null,
+      data: JSON.stringify(event.data) as never,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await sql`SELECT pg_notify(${EVENTS_NOTIFY_CHANNEL}, ${String(row.seq)})`.execute(tx);
+  return row;
+}

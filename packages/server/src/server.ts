@@ -1,0 +1,66 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.js';
+import type { MerxConfig } from './config.js';
+import { type DatabaseHandle, openDatabase } from './db/connection.js';
+import { migrate } from './db/migrate.js';
+import { countSecretKeys, createApiKey, listApiKeys } from './modules/channels/keys.js';
+import { listChannels } from './modules/channels/service.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  database: DatabaseHandle;
+  url: string;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Seed the demo catalog when the database has no channels yet (first run only). */
+  seedDemo?: boolean;
+  print?: (line: string) => void;
+}
+
+/** First start only: the admin secret key comes from MERX_SECRET_KEY or is generated and printed once. */
+async function ensureAdminKey(database: DatabaseHandle, config: MerxConfig, print: (line: string) => void) {
+  if ((await countSecretKeys(database.db)) > 0) return;
+  const { token } = await createApiKey(database.db, {
+    kind: 'secret',
+    name: 'Bootstrap admin key',
+    scopes: ['*'],
+    token: config.bootstrapSecretKey ?? undefined,
+  });
+  if (config.bootstrapSecretKey) print('Admin secret key: taken from MERX_SECRET_KEY');
+  else print(`Admin secret key (shown once, keep it): ${token}`);
+}
+
+export async function startServer(config: MerxConfig, options: StartOptions = {}): Promise<RunningServer> {
+  const print = options.print ?? ((line: string) => console.log(line));
+  const database = await openDatabase(config);
+  const { applied } = await migrate(database.db);
+  if (applied.length > 0) print(`Applied ${applied.length} migration(s)`);
+  await ensureAdminKey(database, config, print);
+  if (options.seedDemo && (await listChannels(database.db)).length === 0) {
+    const { seedDemoCatalog } = await import('./demo/seed.js');
+    print('First run: seeding the demo catalog…');
+    await seedDemoCatalog(database.db, { print });
+  }
+  const app = await buildApp({ config, database });
+  await app.listen({ host: config.host, port: config.port });
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
+  const channels = await listChannels(database.db);
+  const keys = await listApiKeys(database.db);
+  print(`Merx API on ${url}  ·  docs ${url}/docs  ·  OpenAPI ${url}/openapi.json`);
+  for (const channel of channels) {
+    for (const key of keys.filter((k) => k.channel_id === channel.id && !k.revoked_at)) {
+      print(`  ${channel.name.padEnd(14)} (${channel.kind}) publishable key: ${key.publishable_token}`);
+    }
+  }
+  return {
+    app,
+    database,
+    url,
+    async stop() {
+      await app.close();
+      await database.close();
+    },
+  };
+}

@@ -35,6 +35,15 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         { name: 'Operations', description: 'Health and readiness' },
       ],
     },
+    // Security follows the surface a route is mounted on, so no route can forget it.
+    transform: ({ schema, url }) => {
+      const security = url.startsWith('/store/')
+        ? [{ publishableKey: [] }]
+        : url.startsWith('/admin/')
+          ? [{ secretKey: [] }]
+          : [];
+      return { schema: { ...schema, security } as typeof schema, url };
+    },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });
   await app.register(swaggerUi, {

@@ -58,6 +58,7 @@ export const channelAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'Get a channel',
+        description: 'One channel with its currencies, locale, head profile and `version` (for If-Match).',
         params: IdParam('chan'),
         response: { 200: ChannelRef, ...errorResponses(404) },
       },
@@ -145,6 +146,7 @@ export const channelAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'Revoke an API key',
+        description: 'The key stops working at once on this node and within 5 seconds on every other node.',
         params: IdParam('key'),
         response: { 200: ApiKeyRef, ...errorResponses(404) },
       },

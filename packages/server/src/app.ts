@@ -11,6 +11,7 @@ import { registerIdempotency } from './http/idempotency.js';
 import { registerOpenApi } from './http/openapi.js';
 import { registerProblemHandlers } from './http/problem.js';
 import { Problem } from './http/schemas.js';
+import { buildPartAwareValidator } from './http/validation.js';
 import { newId } from './lib/ids.js';
 import { modules } from './modules/index.js';
 
@@ -28,15 +29,7 @@ export async function buildApp({ config, database, logger = true }: BuildOptions
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : newId('req');
     },
-    ajv: {
-      customOptions: {
-        // Unknown fields are an error, never silently dropped: no mass assignment.
-        removeAdditional: false,
-        coerceTypes: 'array',
-        useDefaults: true,
-        allErrors: true,
-      },
-    },
+    schemaController: { compilersFactory: { buildValidator: buildPartAwareValidator() as never } },
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
 

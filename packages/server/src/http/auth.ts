@@ -1,5 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { resolveApiKey } from '../modules/channels/keys.js';
+import {
+  invalidSession,
+  resolveCustomerSession,
+  SESSION_TOKEN_HEADER,
+} from '../modules/customers/session.js';
 import { ApiError } from './problem.js';
 
 function bearerToken(request: FastifyRequest): string | null {
@@ -15,10 +20,14 @@ const missingKey = () =>
   new ApiError(401, 'missing_api_key', 'Send your key as `Authorization: Bearer <key>`');
 const invalidKey = () => new ApiError(401, 'invalid_api_key', 'The API key is unknown or revoked');
 
-/** Store surface: a publishable key selects the channel. */
+/**
+ * Store surface: a publishable key selects the channel; an optional `X-Customer-Token`
+ * signs a customer in (a bad token is a 401, never silently anonymous).
+ */
 export function requirePublishableKey(app: FastifyInstance): void {
   app.decorateRequest('channel', null as never);
   app.decorateRequest('apiKeyId', '');
+  app.decorateRequest('customer', null);
   app.addHook('onRequest', async (request) => {
     const token = bearerToken(request);
     if (!token) throw missingKey();
@@ -33,6 +42,15 @@ export function requirePublishableKey(app: FastifyInstance): void {
     if (key?.kind !== 'publishable' || !key.channel) throw invalidKey();
     request.channel = key.channel;
     request.apiKeyId = key.id;
+    const sessionToken = request.headers[SESSION_TOKEN_HEADER];
+    if (sessionToken !== undefined) {
+      const customer =
+        typeof sessionToken === 'string'
+          ? await resolveCustomerSession(app.merx.db, sessionToken, key.channel.id)
+          : null;
+      if (!customer) throw invalidSession();
+      request.customer = customer;
+    }
   });
 }
 

@@ -20,6 +20,14 @@ export interface StoreChannel {
   headProfile: 'full' | 'compact' | 'speakable';
 }
 
+/** The signed-in shopper on a store request (`X-Customer-Token`), resolved by the customers module. */
+export interface StoreCustomer {
+  id: string;
+  email: string;
+  /** Customer groups, for group prices and promotion conditions. */
+  groupIds: string[];
+}
+
 export interface AdminPrincipal {
   kind: 'secret_key' | 'staff';
   id: string;
@@ -42,6 +50,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     channel: StoreChannel;
     apiKeyId: string;
+    /** Null when the store request carries no `X-Customer-Token`. */
+    customer: StoreCustomer | null;
     admin: AdminPrincipal;
   }
   interface FastifyContextConfig {

@@ -26,12 +26,27 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         securitySchemes: {
           publishableKey: { type: 'http', scheme: 'bearer', description: 'Channel publishable key `pk_…`' },
           secretKey: { type: 'http', scheme: 'bearer', description: 'Admin secret key `sk_…`' },
+          customerSession: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'X-Customer-Token',
+            description:
+              'Signed-in shopper on store routes, sent next to the publishable key: the `token` from `POST /store/v1/customers/login` (`cst_…`). Valid for 30 days on the channel that issued it, until logout or a password reset. An unknown, expired or revoked token is 401 `invalid_session`: drop it and log in again.',
+          },
         },
       },
       tags: [
         { name: 'Store', description: 'Catalog and shop reads for heads (publishable key)' },
         { name: 'Catalog', description: 'Products, variants, categories, collections (secret key)' },
         { name: 'Channels', description: 'Channels and API keys (secret key)' },
+        {
+          name: 'Customers',
+          description: 'Shopper accounts: register, log in, profile, consent, addresses, password reset',
+        },
+        {
+          name: 'Customer groups',
+          description: 'Groups for group prices and promotion conditions (secret key)',
+        },
         { name: 'Operations', description: 'Health and readiness' },
       ],
     },

@@ -65,15 +65,30 @@ export function problemBody(
 
 function validationErrors(error: FastifyError): FieldError[] {
   const context = error.validationContext ?? 'body';
-  return (error.validation ?? []).map((issue) => {
+  const byField = new Map<string, { messages: string[]; allowed: unknown[] }>();
+  for (const issue of error.validation ?? []) {
     const params = issue.params as Record<string, unknown>;
     let field = `/${context}${issue.instancePath}`;
     if (issue.keyword === 'additionalProperties') field += `/${String(params.additionalProperty)}`;
     if (issue.keyword === 'required') field += `/${String(params.missingProperty)}`;
-    const message =
-      issue.keyword === 'additionalProperties' ? 'is not a known field' : (issue.message ?? 'is invalid');
-    return { field, message };
-  });
+    const entry = byField.get(field) ?? { messages: [], allowed: [] };
+    byField.set(field, entry);
+    // A union of literals fails once per literal: fold those into one "must be one of".
+    if (issue.keyword === 'const') entry.allowed.push(params.allowedValue);
+    else if (issue.keyword === 'enum') entry.allowed.push(...(params.allowedValues as unknown[]));
+    else if (issue.keyword === 'additionalProperties') entry.messages.push('is not a known field');
+    else if (issue.keyword !== 'anyOf' && issue.keyword !== 'oneOf')
+      entry.messages.push(issue.message ?? 'is invalid');
+  }
+  return [...byField].map(([field, { messages, allowed }]) => ({
+    field,
+    message:
+      allowed.length > 0
+        ? `must be one of: ${allowed.map((value) => JSON.stringify(value)).join(', ')}`
+        : messages.length > 0
+          ? [...new Set(messages)].join('; ')
+          : 'does not match any allowed shape',
+  }));
 }
 
 // Known Fastify error codes that are the client's fault, mapped to stable Merx codes.

@@ -3,8 +3,10 @@ import { buildApp } from './app.js';
 import type { MerxConfig } from './config.js';
 import { type DatabaseHandle, openDatabase } from './db/connection.js';
 import { migrate } from './db/migrate.js';
+import { newSecret } from './lib/ids.js';
 import { countSecretKeys, createApiKey, listApiKeys } from './modules/channels/keys.js';
 import { listChannels } from './modules/channels/service.js';
+import { createStaff, listStaff } from './modules/staff/service.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -32,12 +34,24 @@ async function ensureAdminKey(database: DatabaseHandle, config: MerxConfig, prin
   else print(`Admin secret key (shown once, keep it): ${token}`);
 }
 
+/** First start only: a dashboard owner account, with a password printed once. */
+async function ensureOwnerStaff(database: DatabaseHandle, print: (line: string) => void) {
+  if ((await listStaff(database.db)).length > 0) return;
+  const email = process.env.MERX_ADMIN_EMAIL ?? 'owner@merx.dev';
+  const password = process.env.MERX_ADMIN_PASSWORD ?? newSecret('pw', 12).slice(3);
+  await createStaff(database.db, { email, name: 'Owner', role: 'owner', password });
+  print(
+    `Dashboard owner: ${email} / ${process.env.MERX_ADMIN_PASSWORD ? '(MERX_ADMIN_PASSWORD)' : password}`,
+  );
+}
+
 export async function startServer(config: MerxConfig, options: StartOptions = {}): Promise<RunningServer> {
   const print = options.print ?? ((line: string) => console.log(line));
   const database = await openDatabase(config);
   const { applied } = await migrate(database.db);
   if (applied.length > 0) print(`Applied ${applied.length} migration(s)`);
   await ensureAdminKey(database, config, print);
+  await ensureOwnerStaff(database, print);
   if (options.seedDemo && (await listChannels(database.db)).length === 0) {
     const { seedDemoCatalog } = await import('./demo/seed.js');
     print('First run: seeding the demo catalog…');

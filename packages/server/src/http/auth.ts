@@ -5,6 +5,7 @@ import {
   resolveCustomerSession,
   SESSION_TOKEN_HEADER,
 } from '../modules/customers/session.js';
+import { resolveStaffToken } from '../modules/staff/service.js';
 import { ApiError } from './problem.js';
 
 function bearerToken(request: FastifyRequest): string | null {
@@ -61,25 +62,33 @@ export function hasScope(granted: string[], required: string): boolean {
   return action === 'read' && granted.includes(`${area}:write`);
 }
 
-/** Admin surface: a secret key (or, later, a staff session) with the route's scope. */
+/** Admin surface: a secret key or a staff session, with the route's scope. */
 export function requireSecretKey(app: FastifyInstance): void {
   app.decorateRequest('admin', null as never);
   app.addHook('onRequest', async (request) => {
+    if (request.routeOptions.config.public) return;
     const token = bearerToken(request);
     if (!token) throw missingKey();
     if (token.startsWith('pk_')) {
       throw new ApiError(
         403,
         'wrong_key_kind',
-        'Admin routes need a secret key (sk_…); publishable keys are public',
+        'Admin routes need a secret key (sk_…) or a staff session; publishable keys are public',
       );
     }
-    const key = await resolveApiKey(app.merx.db, token);
-    if (key?.kind !== 'secret') throw invalidKey();
-    request.admin = { kind: 'secret_key', id: key.id, scopes: key.scopes };
+    if (token.startsWith('st_')) {
+      const staff = await resolveStaffToken(app.merx.db, token);
+      if (!staff)
+        throw new ApiError(401, 'invalid_session', 'The staff session is unknown, expired or revoked');
+      request.admin = { kind: 'staff', id: staff.staffId, scopes: staff.scopes };
+    } else {
+      const key = await resolveApiKey(app.merx.db, token);
+      if (key?.kind !== 'secret') throw invalidKey();
+      request.admin = { kind: 'secret_key', id: key.id, scopes: key.scopes };
+    }
     const required = request.routeOptions.config.scope;
-    if (required && !hasScope(key.scopes, required)) {
-      throw new ApiError(403, 'insufficient_scope', `This key lacks the scope ${required}`, {
+    if (required && !hasScope(request.admin.scopes, required)) {
+      throw new ApiError(403, 'insufficient_scope', `This key or role lacks the scope ${required}`, {
         required_scope: required,
       });
     }

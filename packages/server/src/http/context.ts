@@ -55,6 +55,8 @@ declare module 'fastify' {
     admin: AdminPrincipal;
   }
   interface FastifyContextConfig {
+    /** Admin route reachable without credentials (staff login). */
+    public?: boolean;
     /** Admin scope the route requires, e.g. `catalog:write`. */
     scope?: string;
     /** Cache-Control for cacheable GETs; also turns on ETag / 304 handling. */

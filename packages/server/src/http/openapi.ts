@@ -47,16 +47,22 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
           name: 'Customer groups',
           description: 'Groups for group prices and promotion conditions (secret key)',
         },
+        {
+          name: 'Inventory',
+          description: 'Stock locations, levels, adjustments, movement history and reservation settings (secret key)',
+        },
         { name: 'Operations', description: 'Health and readiness' },
       ],
     },
     // Security follows the surface a route is mounted on, so no route can forget it.
     transform: ({ schema, url }) => {
-      const security = url.startsWith('/store/')
-        ? [{ publishableKey: [] }]
-        : url.startsWith('/admin/')
-          ? [{ secretKey: [] }]
-          : [];
+      const security = schema?.security
+        ? schema.security
+        : url.startsWith('/store/')
+          ? [{ publishableKey: [] }]
+          : url.startsWith('/admin/')
+            ? [{ secretKey: [] }]
+            : [];
       return { schema: { ...schema, security } as typeof schema, url };
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },

@@ -1,5 +1,19 @@
 import type { MerxModule } from '../http/context.js';
+import { catalogModule } from './catalog/index.js';
 import { channelsModule } from './channels/index.js';
+import { customersModule } from './customers/index.js';
+import { inventoryModule } from './inventory/index.js';
+import { pricingModule } from './pricing/index.js';
+import { promotionsModule } from './promotions/index.js';
+import { staffModule } from './staff/index.js';
 
 /** Every domain module, in mount order. Adding a module is one line here. */
-export const modules: MerxModule[] = [channelsModule];
+export const modules: MerxModule[] = [
+  channelsModule,
+  catalogModule,
+  pricingModule,
+  customersModule,
+  inventoryModule,
+  promotionsModule,
+  staffModule,
+];

@@ -1,0 +1,36 @@
+import { type RawBuilder, sql } from 'kysely';
+
+/** Who is buying: the SQL side of `PriceContext`. */
+export interface PriceScope {
+  channelId: string;
+  currency: string;
+  customerGroupIds?: readonly string[];
+  segmentIds?: readonly string[];
+  quantity?: number;
+  now: Date;
+}
+
+/**
+ * `selectPrice` (select.ts) as a correlated subquery: the winning price row for the
+ * variant named by `variantId` (an SQL expression such as `sql.ref('v.id')`), as columns
+ * `id` and `amount`. List queries need it inside SQL to filter and sort by price in the
+ * same round trip; select-sql.test.ts checks it picks what `selectPrice` picks.
+ */
+export function selectedPriceSubquery(
+  variantId: RawBuilder<unknown>,
+  scope: PriceScope,
+): RawBuilder<unknown> {
+  return sql`SELECT pr.id, pr.amount FROM prices pr
+    WHERE pr.variant_id = ${variantId}
+      AND pr.currency = ${scope.currency}
+      AND (pr.channel_id IS NULL OR pr.channel_id = ${scope.channelId})
+      AND (pr.customer_group_id IS NULL OR pr.customer_group_id = ANY(${[...(scope.customerGroupIds ?? [])]}::text[]))
+      AND (pr.segment_id IS NULL OR pr.segment_id = ANY(${[...(scope.segmentIds ?? [])]}::text[]))
+      AND pr.min_quantity <= ${scope.quantity ?? 1}
+      AND (pr.starts_at IS NULL OR pr.starts_at <= ${scope.now})
+      AND (pr.ends_at IS NULL OR pr.ends_at > ${scope.now})
+    ORDER BY (pr.segment_id IS NOT NULL) DESC, (pr.customer_group_id IS NOT NULL) DESC,
+      (pr.channel_id IS NOT NULL) DESC, pr.min_quantity DESC, pr.starts_at DESC NULLS LAST,
+      pr.amount, pr.id COLLATE "C"
+    LIMIT 1`;
+}

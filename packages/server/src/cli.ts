@@ -1,4 +1,6 @@
 import { Command } from 'commander';
+import { defaultCommandContext } from './commands/context.js';
+import { registerKeysCommands } from './commands/keys.js';
 import { loadConfig } from './config.js';
 import { openDatabase } from './db/connection.js';
 import { migrate } from './db/migrate.js';
@@ -33,5 +35,7 @@ program
     console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'Database is up to date');
     await database.close();
   });
+
+registerKeysCommands(program, defaultCommandContext);
 
 await program.parseAsync(process.argv);

@@ -1,0 +1,55 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+
+/** Environment for the server and seed processes, and how to clean up afterwards. */
+export interface BenchDatabase {
+  kind: 'pglite' | 'postgres';
+  env: Record<string, string>;
+  label: string;
+  drop(): Promise<void>;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+/**
+ * PGlite: a fresh on-disk data directory in the OS temp dir. PostgreSQL: a fresh database
+ * `merx_bench_<timestamp>` next to the one DATABASE_URL names, dropped afterwards, so a
+ * benchmark never touches existing data. Only loopback servers: a benchmark must not
+ * load anybody else's machine.
+ */
+export async function createBenchDatabase(databaseUrl: string | undefined): Promise<BenchDatabase> {
+  if (!databaseUrl) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'merx-bench-'));
+    return {
+      kind: 'pglite',
+      env: { MERX_DATA_DIR: dataDir },
+      label: `PGlite (${dataDir})`,
+      async drop() {
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  }
+  const url = new URL(databaseUrl);
+  if (!LOOPBACK.has(url.hostname))
+    throw new Error(`refusing to benchmark against ${url.hostname}: loopback only`);
+  const name = `merx_bench_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: databaseUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const benchUrl = new URL(databaseUrl);
+  benchUrl.pathname = `/${name}`;
+  return {
+    kind: 'postgres',
+    env: { DATABASE_URL: benchUrl.toString() },
+    label: `PostgreSQL (${url.host}/${name})`,
+    async drop() {
+      const client = new pg.Client({ connectionString: databaseUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}

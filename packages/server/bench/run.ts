@@ -1,0 +1,153 @@
+/**
+ * npm run bench [-- --products 10000 --duration 10 --connections 50 --scenarios product-list,…]
+ *
+ * Seeds a fresh database (PGlite in a temp dir, or a new `merx_bench_<ts>` database on the
+ * PostgreSQL named by DATABASE_URL), starts the server as a child process on 127.0.0.1,
+ * loads it with autocannon from this process, prints req/s, latency and the server's peak
+ * RSS per scenario, then stops the server and removes the database.
+ */
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+import { createBenchDatabase } from './lib/database.js';
+import { type LoadResult, runLoad } from './lib/load.js';
+import { runMerx, type ServerProcess, startServerProcess } from './lib/server-process.js';
+import { scenarios } from './scenarios/index.js';
+import type { BenchTarget } from './scenarios/types.js';
+
+const { values: args } = parseArgs({
+  options: {
+    products: { type: 'string', default: '10000' },
+    duration: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '50' },
+    scenarios: { type: 'string' },
+    json: { type: 'string' },
+  },
+});
+
+function positiveInt(name: string, value: string | undefined, max: number): number {
+  const parsed = Number(value);
+  if (!Number.isSafeInteger(parsed) || parsed < 0 || parsed > max)
+    throw new Error(`--${name} must be 0..${max}`);
+  return parsed;
+}
+
+const products = positiveInt('products', args.products, 200_000);
+const duration = positiveInt('duration', args.duration, 600);
+const warmup = positiveInt('warmup', args.warmup, 60);
+const connections = positiveInt('connections', args.connections, 1000);
+const chosen = args.scenarios
+  ? args.scenarios.split(',').map((name) => {
+      const found = scenarios.find((scenario) => scenario.name === name.trim());
+      if (!found)
+        throw new Error(`unknown scenario ${name}; known: ${scenarios.map((s) => s.name).join(', ')}`);
+      return found;
+    })
+  : scenarios;
+
+async function connect(server: ServerProcess, secretKey: string): Promise<BenchTarget> {
+  const get = async <T>(path: string, key: string): Promise<T> => {
+    const response = await fetch(`${server.baseUrl}${path}`, { headers: { authorization: `Bearer ${key}` } });
+    if (!response.ok) throw new Error(`GET ${path} → ${response.status}: ${await response.text()}`);
+    return (await response.json()) as T;
+  };
+  const channels = await get<{
+    data: Array<{ id: string; kind: string; metadata: Record<string, unknown> }>;
+  }>('/admin/v1/channels', secretKey);
+  const web =
+    channels.data.find((channel) => channel.metadata.demo === 'web') ??
+    channels.data.find((c) => c.kind === 'web');
+  if (!web) throw new Error('no web channel: did the seed run?');
+  const keys = await get<{
+    data: Array<{ channel_id: string | null; token?: string; revoked_at: string | null }>;
+  }>('/admin/v1/keys', secretKey);
+  const publishableKey = keys.data.find((key) => key.channel_id === web.id && !key.revoked_at)?.token;
+  if (!publishableKey) throw new Error('the web channel has no publishable key');
+  return {
+    baseUrl: server.baseUrl,
+    publishableKey,
+    secretKey,
+    store: (path) => get(path, publishableKey),
+  };
+}
+
+const fmt = (value: number, digits = 0) => value.toLocaleString('en-GB', { maximumFractionDigits: digits });
+
+async function main() {
+  const database = await createBenchDatabase(process.env.DATABASE_URL);
+  const secretKey = `sk_bench_${randomBytes(18).toString('base64url')}`;
+  let server: ServerProcess | null = null;
+  const cleanup = async () => {
+    await server?.stop();
+    await database.drop();
+  };
+  process.once('SIGINT', () => void cleanup().finally(() => process.exit(130)));
+
+  const results: Array<{
+    scenario: string;
+    description: string;
+    load: LoadResult;
+    peakRssMb: number | null;
+  }> = [];
+  let seedSeconds = 0;
+  let idleRssMb: number | null = null;
+  try {
+    console.log(`Merx benchmark: ${database.label}, ${fmt(products)} products`);
+    console.log(
+      `${cpus().length} CPU(s) (${cpus()[0]?.model ?? 'unknown'}), ${fmt(totalmem() / 2 ** 30, 1)} GiB RAM, Node ${process.version}`,
+    );
+    const seedStarted = Date.now();
+    await runMerx(['seed', '--products', String(products)], database.env, 60 * 60_000);
+    seedSeconds = (Date.now() - seedStarted) / 1000;
+    console.log(`Seeded in ${fmt(seedSeconds, 1)} s`);
+
+    server = await startServerProcess(
+      { ...database.env, MERX_SECRET_KEY: secretKey },
+      { readyTimeoutMs: 120_000 },
+    );
+    idleRssMb = server.memory()?.rssMb ?? null;
+    const target = await connect(server, secretKey);
+    const headers = { authorization: `Bearer ${target.publishableKey}` };
+
+    for (const scenario of chosen) {
+      const mix = await scenario.prepare(target);
+      const options = { url: target.baseUrl, connections, ...mix, headers: { ...headers, ...mix.headers } };
+      if (warmup > 0) await runLoad({ ...options, duration: warmup });
+      const load = await runLoad({ ...options, duration, title: scenario.name });
+      const peakRssMb = server.memory()?.peakMb ?? null;
+      results.push({ scenario: scenario.name, description: scenario.description, load, peakRssMb });
+      console.log(
+        `${scenario.name.padEnd(18)} ${fmt(load.requestsPerSecond).padStart(7)} req/s  p50 ${fmt(load.p50Ms, 1).padStart(5)} ms  p99 ${fmt(load.p99Ms, 1).padStart(5)} ms  errors ${load.errors}  non-2xx ${load.non2xx}  peak RSS ${peakRssMb === null ? 'n/a' : `${fmt(peakRssMb)} MB`}`,
+      );
+    }
+  } finally {
+    await cleanup();
+  }
+
+  console.log(`\n| scenario | req/s | p50 ms | p99 ms | errors | non-2xx | server peak RSS |`);
+  console.log('|---|---:|---:|---:|---:|---:|---:|');
+  for (const { scenario, load, peakRssMb } of results) {
+    console.log(
+      `| ${scenario} | ${fmt(load.requestsPerSecond)} | ${fmt(load.p50Ms, 1)} | ${fmt(load.p99Ms, 1)} | ${load.errors} | ${load.non2xx} | ${peakRssMb === null ? 'n/a' : `${fmt(peakRssMb)} MB`} |`,
+    );
+  }
+  console.log(
+    `\nserver RSS after start: ${idleRssMb === null ? 'n/a' : `${fmt(idleRssMb)} MB`}; ${connections} connections, ${duration} s per scenario after ${warmup} s warm-up`,
+  );
+  if (args.json) {
+    writeFileSync(
+      args.json,
+      JSON.stringify(
+        { database: database.kind, products, connections, duration, warmup, seedSeconds, idleRssMb, results },
+        null,
+        2,
+      ),
+    );
+  }
+  const failed = results.some(({ load }) => load.errors > 0 || load.non2xx > 0);
+  process.exitCode = failed ? 1 : 0;
+}
+
+await main();

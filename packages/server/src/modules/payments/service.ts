@@ -1,0 +1,281 @@
+import { sql } from 'kysely';
+import type { Executor } from '../../db/database.js';
+import { ApiError, notFound } from '../../http/problem.js';
+import { newId } from '../../lib/ids.js';
+import type { AuthoriseResult, PaymentCall } from './provider.js';
+import { getPaymentProvider } from './registry.js';
+import type { PaymentOperationsTable, PaymentRow, PaymentStatus } from './tables.js';
+
+export async function createPayment(
+  tx: Executor,
+  input: {
+    orderId: string;
+    cartId: string;
+    channelId: string;
+    provider: string;
+    currency: string;
+    amount: number;
+  },
+): Promise<PaymentRow> {
+  return tx
+    .insertInto('payments')
+    .values({
+      id: newId('pay'),
+      order_id: input.orderId,
+      cart_id: input.cartId,
+      channel_id: input.channelId,
+      provider: input.provider,
+      provider_reference: null,
+      provider_data: JSON.stringify({}) as never,
+      currency: input.currency,
+      amount: input.amount,
+      status: 'pending',
+      decline_code: null,
+      last_error: null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function getPayment(db: Executor, id: string): Promise<PaymentRow> {
+  const row = await db.selectFrom('payments').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw notFound('Payment', id);
+  return row;
+}
+
+/** The order's live payment (a cancelled 3-D Secure attempt leaves a failed one behind). */
+export async function paymentOfOrder(
+  db: Executor,
+  orderId: string,
+  lock = false,
+): Promise<PaymentRow | null> {
+  let query = db.selectFrom('payments').selectAll().where('order_id', '=', orderId).orderBy('id', 'desc');
+  if (lock) query = query.forUpdate();
+  return (await query.executeTakeFirst()) ?? null;
+}
+
+export async function findPaymentByReference(
+  db: Executor,
+  provider: string,
+  reference: string,
+  lock = false,
+) {
+  let query = db
+    .selectFrom('payments')
+    .selectAll()
+    .where('provider', '=', provider)
+    .where('provider_reference', '=', reference);
+  if (lock) query = query.forUpdate();
+  return (await query.executeTakeFirst()) ?? null;
+}
+
+async function recordOperation(
+  db: Executor,
+  operation: Omit<PaymentOperationsTable, 'id' | 'created_at'>,
+): Promise<void> {
+  await db
+    .insertInto('payment_operations')
+    .values({ id: newId('payop'), ...operation })
+    .execute();
+}
+
+async function setPayment(
+  db: Executor,
+  id: string,
+  changes: Partial<Omit<PaymentRow, 'id' | 'provider_data'>> & { provider_data?: Record<string, unknown> },
+): Promise<PaymentRow> {
+  const { provider_data, ...rest } = changes;
+  return db
+    .updateTable('payments')
+    .set({
+      ...rest,
+      ...(provider_data ? { provider_data: JSON.stringify(provider_data) as never } : {}),
+      updated_at: sql`now()`,
+    })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** Asks the provider to authorise and records the outcome; never throws for a decline. */
+export async function authorisePayment(
+  db: Executor,
+  payment: PaymentRow,
+  token: string,
+): Promise<{ result: AuthoriseResult; payment: PaymentRow }> {
+  const provider = getPaymentProvider(payment.provider);
+  const result = await provider.authorise({
+    paymentId: payment.id,
+    amount: payment.amount,
+    currency: payment.currency,
+    token,
+  });
+  const status: PaymentStatus = result.status === 'declined' ? 'declined' : result.status;
+  const updated = await setPayment(db, payment.id, {
+    status,
+    provider_reference: result.reference,
+    ...(result.status === 'declined'
+      ? { decline_code: result.declineCode, last_error: result.message }
+      : { provider_data: result.data }),
+  });
+  await recordOperation(db, {
+    payment_id: payment.id,
+    kind: 'authorise',
+    amount: payment.amount,
+    succeeded: result.status !== 'declined',
+    provider_reference: result.reference,
+    error: result.status === 'declined' ? result.declineCode : null,
+  });
+  return { result, payment: updated };
+}
+
+function callOf(payment: PaymentRow, kind: string): PaymentCall {
+  if (!payment.provider_reference) {
+    throw new ApiError(409, 'payment_not_authorised', `Payment ${payment.id} was never authorised`);
+  }
+  return {
+    paymentId: payment.id,
+    reference: payment.provider_reference,
+    data: payment.provider_data,
+    idempotencyKey: `${payment.id}:${kind}:${newId('k')}`,
+  };
+}
+
+export const paymentProviderFailed = (operation: string, error: string) =>
+  new ApiError(502, 'payment_provider_error', `The payment provider refused the ${operation}: ${error}`, {
+    operation,
+  });
+
+export type PaymentOutcome =
+  | { ok: true; payment: PaymentRow }
+  | { ok: false; payment: PaymentRow; error: string };
+
+export async function capturePayment(
+  db: Executor,
+  payment: PaymentRow,
+  amount: number,
+): Promise<PaymentOutcome> {
+  const result = await getPaymentProvider(payment.provider).capture({
+    ...callOf(payment, 'capture'),
+    amount,
+  });
+  await recordOperation(db, {
+    payment_id: payment.id,
+    kind: 'capture',
+    amount,
+    succeeded: result.ok,
+    provider_reference: result.ok ? result.reference : null,
+    error: result.ok ? null : result.error,
+  });
+  if (!result.ok) {
+    return {
+      ok: false,
+      error: result.error,
+      payment: await setPayment(db, payment.id, { last_error: result.error }),
+    };
+  }
+  return {
+    ok: true,
+    payment: await setPayment(db, payment.id, {
+      status: 'captured',
+      captured_amount: amount,
+      last_error: null,
+    }),
+  };
+}
+
+export async function voidPayment(db: Executor, payment: PaymentRow): Promise<PaymentOutcome> {
+  const result = await getPaymentProvider(payment.provider).void(callOf(payment, 'void'));
+  await recordOperation(db, {
+    payment_id: payment.id,
+    kind: 'void',
+    amount: 0,
+    succeeded: result.ok,
+    provider_reference: result.ok ? result.reference : null,
+    error: result.ok ? null : result.error,
+  });
+  if (!result.ok) {
+    return {
+      ok: false,
+      error: result.error,
+      payment: await setPayment(db, payment.id, { last_error: result.error }),
+    };
+  }
+  return { ok: true, payment: await setPayment(db, payment.id, { status: 'voided', last_error: null }) };
+}
+
+export async function refundPayment(
+  db: Executor,
+  payment: PaymentRow,
+  amount: number,
+): Promise<PaymentOutcome> {
+  if (amount > payment.captured_amount - payment.refunded_amount) {
+    throw new ApiError(
+      422,
+      'refund_exceeds_captured',
+      'A refund cannot exceed what was captured and not yet refunded',
+    );
+  }
+  const result = await getPaymentProvider(payment.provider).refund({ ...callOf(payment, 'refund'), amount });
+  await recordOperation(db, {
+    payment_id: payment.id,
+    kind: 'refund',
+    amount,
+    succeeded: result.ok,
+    provider_reference: result.ok ? result.reference : null,
+    error: result.ok ? null : result.error,
+  });
+  if (!result.ok) {
+    return {
+      ok: false,
+      error: result.error,
+      payment: await setPayment(db, payment.id, { last_error: result.error }),
+    };
+  }
+  const refunded = payment.refunded_amount + amount;
+  return {
+    ok: true,
+    payment: await setPayment(db, payment.id, {
+      refunded_amount: refunded,
+      status: refunded === payment.captured_amount ? 'refunded' : 'partially_refunded',
+      last_error: null,
+    }),
+  };
+}
+
+/** The outcome of an asynchronous confirmation, recorded on the payment. */
+export async function recordWebhookOutcome(
+  db: Executor,
+  payment: PaymentRow,
+  authorised: boolean,
+): Promise<PaymentRow> {
+  await recordOperation(db, {
+    payment_id: payment.id,
+    kind: 'webhook',
+    amount: authorised ? payment.amount : 0,
+    succeeded: authorised,
+    provider_reference: payment.provider_reference,
+    error: authorised ? null : 'confirmation failed',
+  });
+  return setPayment(
+    db,
+    payment.id,
+    authorised ? { status: 'authorised' } : { status: 'failed', last_error: 'confirmation failed' },
+  );
+}
+
+export function presentPayment(row: PaymentRow) {
+  return {
+    id: row.id,
+    provider: row.provider,
+    provider_reference: row.provider_reference,
+    status: row.status,
+    currency: row.currency.trim(),
+    amount: row.amount,
+    captured_amount: row.captured_amount,
+    refunded_amount: row.refunded_amount,
+    decline_code: row.decline_code,
+    last_error: row.last_error,
+    created_at: row.created_at.toISOString(),
+  };
+}

@@ -1,0 +1,124 @@
+import {
+  type AuthoriseResult,
+  type OperationResult,
+  type PaymentProvider,
+  type WebhookEvent,
+  WebhookRejected,
+} from './provider.js';
+import { checkSignature } from './webhook-signature.js';
+
+/**
+ * The built-in `test` provider: no network, no money, fully deterministic. The outcome is
+ * chosen by the card token the head sends:
+ */
+export const TEST_CARD_TOKENS = {
+  tok_visa: 'authorised, captures and refunds normally',
+  tok_mastercard: 'authorised, captures and refunds normally',
+  tok_declined: 'declined (decline code card_declined)',
+  tok_insufficient_funds: 'declined (decline code insufficient_funds)',
+  tok_3ds: 'needs the shopper’s confirmation: stays pending until a signed webhook reports the outcome',
+  tok_fail_capture: 'authorised, but every capture fails (the order stays authorised)',
+  tok_fail_refund: 'authorised and captured, but every refund fails',
+  tok_fail_void: 'authorised, but voiding fails',
+} as const;
+export type TestCardToken = keyof typeof TEST_CARD_TOKENS;
+
+export const TEST_WEBHOOK_SIGNATURE_HEADER = 'merx-signature';
+
+const isTestToken = (token: string): token is TestCardToken => Object.hasOwn(TEST_CARD_TOKENS, token);
+const cardOf = (data: Record<string, unknown>) => String(data.card ?? '');
+
+export function createTestProvider(webhookSecret: string): PaymentProvider {
+  const fails = (
+    data: Record<string, unknown>,
+    card: TestCardToken,
+    error: string,
+  ): OperationResult | null => (cardOf(data) === card ? { ok: false, error } : null);
+  return {
+    id: 'test',
+    async createSession({ paymentId }) {
+      return { id: `tpsess_${paymentId}`, details: { tokens: TEST_CARD_TOKENS } };
+    },
+    async authorise({ paymentId, token }): Promise<AuthoriseResult> {
+      const reference = `tpay_${paymentId}`;
+      if (!isTestToken(token)) {
+        return {
+          status: 'declined',
+          reference: null,
+          declineCode: 'invalid_token',
+          message: `Unknown test card token ${token}`,
+        };
+      }
+      if (token === 'tok_declined') {
+        return {
+          status: 'declined',
+          reference,
+          declineCode: 'card_declined',
+          message: 'The card was declined',
+        };
+      }
+      if (token === 'tok_insufficient_funds') {
+        return {
+          status: 'declined',
+          reference,
+          declineCode: 'insufficient_funds',
+          message: 'The card has insufficient funds',
+        };
+      }
+      if (token === 'tok_3ds') {
+        return {
+          status: 'requires_action',
+          reference,
+          data: { card: token },
+          nextAction: {
+            type: 'await_webhook',
+            description: `Confirm with a signed POST /payments/test/webhook {"type":"payment.authorised","reference":"${reference}"}`,
+          },
+        };
+      }
+      return { status: 'authorised', reference, data: { card: token } };
+    },
+    async capture({ reference, data }) {
+      return (
+        fails(data, 'tok_fail_capture', 'The test card refuses captures') ?? {
+          ok: true,
+          reference: `${reference}_cap`,
+        }
+      );
+    },
+    async void({ reference, data }) {
+      return (
+        fails(data, 'tok_fail_void', 'The test card refuses voids') ?? {
+          ok: true,
+          reference: `${reference}_void`,
+        }
+      );
+    },
+    async refund({ reference, data, idempotencyKey }) {
+      return (
+        fails(data, 'tok_fail_refund', 'The test card refuses refunds') ?? {
+          ok: true,
+          reference: `${reference}_ref_${idempotencyKey}`,
+        }
+      );
+    },
+    verifyWebhook({ headers, rawBody, now }): WebhookEvent {
+      const header = headers[TEST_WEBHOOK_SIGNATURE_HEADER];
+      const check = checkSignature(webhookSecret, Array.isArray(header) ? header[0] : header, rawBody, now);
+      if (!check.ok) throw new WebhookRejected(check.reason);
+      let body: unknown;
+      try {
+        body = JSON.parse(rawBody);
+      } catch {
+        throw new WebhookRejected('body is not JSON');
+      }
+      const { type, reference } = (body ?? {}) as Record<string, unknown>;
+      if ((type !== 'payment.authorised' && type !== 'payment.failed') || typeof reference !== 'string') {
+        throw new WebhookRejected(
+          'body must be {"type":"payment.authorised"|"payment.failed","reference":"tpay_…"}',
+        );
+      }
+      return { type, reference };
+    },
+  };
+}

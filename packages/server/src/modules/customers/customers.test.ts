@@ -101,6 +101,16 @@ describe('registration', () => {
     expect(login.statusCode).toBe(401);
   });
 
+  it('lets exactly one of two concurrent registrations of one email win', async () => {
+    const email = newEmail();
+    const results = await Promise.all(
+      [email, email.toUpperCase()].map((address) =>
+        server.store(shop.key, 'POST', '/store/v1/customers', { email: address, password: PASSWORD }),
+      ),
+    );
+    expect(results.map((r) => r.statusCode).sort()).toEqual([201, 409]);
+  });
+
   it('rejects the email as password, and counts characters not bytes', async () => {
     const email = newEmail();
     const same = await server.store(shop.key, 'POST', '/store/v1/customers', { email, password: email });
@@ -223,6 +233,16 @@ describe('login and sessions', () => {
     expect(again.statusCode).toBe(401);
     const other = await server.store(shop.key, 'GET', '/store/v1/customers/me', undefined, session(phone));
     expect(other.statusCode).toBe(200);
+    // The next login clears the dead session row instead of keeping it forever.
+    await signIn(email);
+    const rows = await server.db
+      .selectFrom('customer_sessions')
+      .select('revoked_at')
+      .innerJoin('customers', 'customers.id', 'customer_sessions.customer_id')
+      .where('customers.email', '=', email)
+      .execute();
+    expect(rows).toHaveLength(2);
+    expect(rows.every((row) => row.revoked_at === null)).toBe(true);
   });
 
   it('refuses an expired session', async () => {
@@ -538,6 +558,39 @@ describe('password reset', () => {
       ),
     );
     expect(results.map((r) => r.statusCode).sort()).toEqual([204, 422]);
+  });
+});
+
+describe('password change', () => {
+  it('needs the current password, keeps this session and ends the others', async () => {
+    const { customer, email, token } = await newCustomer();
+    const laptop = await signIn(email);
+    const change = (body: unknown) =>
+      server.store(shop.key, 'POST', '/store/v1/customers/me/password', body, session(token));
+    const wrong = await change({ current_password: 'not it at all', new_password: 'fresh new secret' });
+    expect(wrong.statusCode).toBe(422);
+    expect(wrong.json()).toMatchObject({ code: 'wrong_password' });
+    const weak = await change({ current_password: PASSWORD, new_password: email });
+    expect(weak.json().code).toBe('weak_password');
+    await signIn(email); // nothing changed so far
+
+    expect((await change({ current_password: PASSWORD, new_password: 'fresh new secret' })).statusCode).toBe(
+      204,
+    );
+    const me = await server.store(shop.key, 'GET', '/store/v1/customers/me', undefined, session(token));
+    expect(me.statusCode).toBe(200);
+    const other = await server.store(shop.key, 'GET', '/store/v1/customers/me', undefined, session(laptop));
+    expect(other.json().code).toBe('invalid_session');
+    await signIn(email, 'fresh new secret');
+    expect(await eventsOf(customer.id, 'customer.password_changed')).toHaveLength(1);
+  });
+
+  it('needs a signed-in customer', async () => {
+    const response = await server.store(shop.key, 'POST', '/store/v1/customers/me/password', {
+      current_password: PASSWORD,
+      new_password: 'fresh new secret',
+    });
+    expect(response.json().code).toBe('login_required');
   });
 });
 

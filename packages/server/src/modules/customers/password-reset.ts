@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Executor } from '../../db/database.js';
+import type { Executor, Tx } from '../../db/database.js';
 import { inTransaction } from '../../db/transaction.js';
 import { invalid } from '../../http/problem.js';
 import { newId, newSecret } from '../../lib/ids.js';
@@ -99,19 +99,47 @@ export async function confirmPasswordReset(
       .returning('id')
       .executeTakeFirst();
     if (!spent) throw invalidResetToken();
-    await tx
-      .updateTable('customers')
-      .set({ password_hash: passwordHash })
-      .where('id', '=', pending.customer_id)
-      .execute();
-    const revoked = await revokeAllSessions(tx, pending.customer_id);
-    await emitEvent(tx, {
-      type: PASSWORD_CHANGED,
-      resourceType: 'customer',
-      resourceId: pending.customer_id,
-      channelId: pending.channel_id,
+    await applyNewPassword(tx, {
       customerId: pending.customer_id,
-      data: { customer_id: pending.customer_id, email: pending.email, sessions_revoked: revoked },
+      email: pending.email,
+      passwordHash,
+      channelId: pending.channel_id,
     });
+  });
+}
+
+/**
+ * Stores a new password hash, ends the customer's sessions (all, or all but the caller's)
+ * and pending reset tokens, and emits `customer.password_changed` so an email extension
+ * can tell the owner. Call inside the transaction that authorised the change.
+ */
+export async function applyNewPassword(
+  tx: Tx,
+  change: {
+    customerId: string;
+    email: string;
+    passwordHash: string;
+    channelId: string | null;
+    keepToken?: string;
+  },
+): Promise<void> {
+  await tx
+    .updateTable('customers')
+    .set({ password_hash: change.passwordHash })
+    .where('id', '=', change.customerId)
+    .execute();
+  await tx
+    .deleteFrom('password_reset_tokens')
+    .where('customer_id', '=', change.customerId)
+    .where('used_at', 'is', null)
+    .execute();
+  const revoked = await revokeAllSessions(tx, change.customerId, change.keepToken);
+  await emitEvent(tx, {
+    type: PASSWORD_CHANGED,
+    resourceType: 'customer',
+    resourceId: change.customerId,
+    channelId: change.channelId,
+    customerId: change.customerId,
+    data: { customer_id: change.customerId, email: change.email, sessions_revoked: revoked },
   });
 }

@@ -202,6 +202,8 @@ export const customerAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: groupTags,
         summary: 'Remove a customer from a group',
+        description:
+          'The customer stays; group prices and promotions stop applying from their next store request. 404 when the customer is not a member.',
         params: Type.Object({
           id: Type.String({ minLength: 3, maxLength: 64 }),
           customer_id: Type.String({ minLength: 3, maxLength: 64 }),

@@ -10,6 +10,7 @@ import {
   presentAddress,
   updateAddress,
 } from './addresses.js';
+import { changePassword } from './password-change.js';
 import { confirmPasswordReset, requestPasswordReset } from './password-reset.js';
 import {
   AddressCreate,
@@ -20,6 +21,7 @@ import {
   CustomerRegister,
   CustomerSelfUpdate,
   LoginResult,
+  PasswordChange,
   PasswordResetConfirm,
   PasswordResetRequest,
 } from './schema.js';
@@ -133,6 +135,28 @@ export const customerStoreRoutes: FastifyPluginAsyncTypebox = async (app) => {
       ),
   );
 
+  app.post(
+    '/customers/me/password',
+    {
+      schema: {
+        tags,
+        summary: 'Change my password',
+        description:
+          'Needs the current password (422 `wrong_password` otherwise) and a new one meeting the policy (422 `weak_password`). Every other session of the customer is revoked; this one stays signed in. Emits `customer.password_changed`.',
+        security: signedIn,
+        body: PasswordChange,
+        response: { 204: Type.Null(), ...errorResponses(409, 422) },
+      },
+    },
+    async (request, reply) => {
+      await changePassword(db, requireCustomer(request).id, request.body, {
+        sessionToken: String(request.headers[SESSION_TOKEN_HEADER]),
+        channelId: request.channel.id,
+      });
+      return reply.status(204).send(null);
+    },
+  );
+
   app.get(
     '/customers/me/addresses',
     {
@@ -213,6 +237,7 @@ export const customerStoreRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'Delete one of my addresses',
+        description: 'Another customer’s address is 404 and stays untouched.',
         security: signedIn,
         params: IdParam('cadr'),
         response: { 204: Type.Null(), ...errorResponses(404) },

@@ -215,6 +215,14 @@ export const PasswordResetConfirm = Type.Object(
   { additionalProperties: false },
 );
 
+export const PasswordChange = Type.Object(
+  {
+    current_password: Type.String({ minLength: 1, maxLength: 1024 }),
+    new_password: Password,
+  },
+  { additionalProperties: false },
+);
+
 export const CustomerGroupCreate = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 100, examples: ['Wholesale'] }),

@@ -90,11 +90,12 @@ export async function createSession(
 ): Promise<NewSession> {
   const token = newSecret(TOKEN_PREFIX, TOKEN_BYTES);
   const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
-  // Expired sessions of this customer are dead weight: clear them while we are here.
+  // Expired and revoked sessions of this customer can never sign in again: clear them here,
+  // so the table stays proportional to live sessions without a sweeper.
   await db
     .deleteFrom('customer_sessions')
     .where('customer_id', '=', input.customerId)
-    .where('expires_at', '<', sql<Date>`now()`)
+    .where((eb) => eb.or([eb('expires_at', '<', sql<Date>`now()`), eb('revoked_at', 'is not', null)]))
     .execute();
   await db
     .insertInto('customer_sessions')
@@ -119,13 +120,21 @@ export async function revokeSession(db: Executor, token: string): Promise<void> 
     .execute();
 }
 
-/** Ends every session of a customer (password reset: whoever held the old password is out). */
-export async function revokeAllSessions(db: Executor, customerId: string): Promise<number> {
-  const result = await db
+/**
+ * Ends every session of a customer (password reset: whoever held the old password is out),
+ * optionally sparing the one making the change.
+ */
+export async function revokeAllSessions(
+  db: Executor,
+  customerId: string,
+  exceptToken?: string,
+): Promise<number> {
+  let update = db
     .updateTable('customer_sessions')
     .set({ revoked_at: new Date() })
     .where('customer_id', '=', customerId)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
+    .where('revoked_at', 'is', null);
+  if (exceptToken !== undefined) update = update.where('token_hash', '!=', hashSessionToken(exceptToken));
+  const result = await update.executeTakeFirst();
   return Number(result.numUpdatedRows);
 }

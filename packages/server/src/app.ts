@@ -8,12 +8,17 @@ import { requirePublishableKey, requireSecretKey } from './http/auth.js';
 import { registerHttpCaching } from './http/caching.js';
 import { healthRoutes } from './http/health.js';
 import { registerIdempotency } from './http/idempotency.js';
+import { registerMetrics } from './http/metrics.js';
 import { registerOpenApi } from './http/openapi.js';
 import { registerProblemHandlers } from './http/problem.js';
 import { Problem } from './http/schemas.js';
+import { registerTracing } from './http/tracing.js';
 import { buildPartAwareValidator } from './http/validation.js';
 import { newId } from './lib/ids.js';
+import { registerEventRuntime } from './modules/events/runtime.js';
 import { modules } from './modules/index.js';
+import { registerWebhookNetwork } from './modules/webhooks/network.js';
+import { webhookTarget } from './modules/webhooks/target.js';
 
 export interface BuildOptions {
   config: MerxConfig;
@@ -52,6 +57,10 @@ export async function buildApp({ config, database, logger = true }: BuildOptions
   await registerOpenApi(app);
   registerHttpCaching(app);
   await app.register(healthRoutes);
+  registerTracing(app);
+  await registerMetrics(app);
+  registerWebhookNetwork(app, config);
+  registerEventRuntime(app, [webhookTarget(database.db, app.webhookNetwork)]);
 
   await app.register(
     async (store) => {

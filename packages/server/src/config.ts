@@ -17,6 +17,16 @@ export interface MerxConfig {
   logLevel: string;
   /** Webhook targets on loopback/private ranges are refused unless listed here. */
   webhookAllowLoopback: boolean;
+  /** Fallback outbox poll of the event bus (NOTIFY is the fast path). */
+  eventPollMs: number;
+  /** Comment line sent on idle live streams so proxies keep them open. */
+  sseHeartbeatMs: number;
+  /** Webhook / subscriber attempts before a delivery is dead-lettered. */
+  deliveryMaxAttempts: number;
+  /** First retry delay; doubles per attempt (with jitter). */
+  deliveryBackoffMs: number;
+  /** A webhook receiver must answer within this. */
+  webhookTimeoutMs: number;
 }
 
 function intFromEnv(value: string | undefined, fallback: number): number {
@@ -45,6 +55,11 @@ export function loadConfig(
     rateLimitPerMinute: intFromEnv(env.MERX_RATE_LIMIT_PER_MINUTE, 6000),
     logLevel: env.LOG_LEVEL ?? 'info',
     webhookAllowLoopback: env.MERX_WEBHOOK_ALLOW_LOOPBACK === 'true',
+    eventPollMs: intFromEnv(env.MERX_EVENT_POLL_MS, 1000),
+    sseHeartbeatMs: intFromEnv(env.MERX_SSE_HEARTBEAT_MS, 15_000),
+    deliveryMaxAttempts: intFromEnv(env.MERX_DELIVERY_MAX_ATTEMPTS, 8),
+    deliveryBackoffMs: intFromEnv(env.MERX_DELIVERY_BACKOFF_MS, 10_000),
+    webhookTimeoutMs: intFromEnv(env.MERX_WEBHOOK_TIMEOUT_MS, 10_000),
     ...overrides,
   };
 }

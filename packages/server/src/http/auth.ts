@@ -43,7 +43,10 @@ export function requirePublishableKey(app: FastifyInstance): void {
     if (key?.kind !== 'publishable' || !key.channel) throw invalidKey();
     request.channel = key.channel;
     request.apiKeyId = key.id;
-    const sessionToken = request.headers[SESSION_TOKEN_HEADER];
+    // EventSource cannot send headers either: a GET may carry the session as `customer_token`.
+    const queryToken = (request.query as Record<string, unknown> | undefined)?.customer_token;
+    const sessionToken =
+      request.headers[SESSION_TOKEN_HEADER] ?? (request.method === 'GET' ? queryToken : undefined);
     if (sessionToken !== undefined) {
       const customer =
         typeof sessionToken === 'string'

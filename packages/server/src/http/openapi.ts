@@ -49,9 +49,22 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         },
         {
           name: 'Inventory',
-          description: 'Stock locations, levels, adjustments, movement history and reservation settings (secret key)',
+          description:
+            'Stock locations, levels, adjustments, movement history and reservation settings (secret key)',
         },
-        { name: 'Operations', description: 'Health and readiness' },
+        {
+          name: 'Events',
+          description: 'The transactional outbox: list and tail every state change (secret key)',
+        },
+        {
+          name: 'Live',
+          description: 'Server-Sent Events streams of carts and customers for heads (publishable key)',
+        },
+        {
+          name: 'Webhooks',
+          description: 'Signed, retried, logged event deliveries to your endpoints (secret key)',
+        },
+        { name: 'Operations', description: 'Health, readiness and Prometheus metrics' },
       ],
     },
     // Security follows the surface a route is mounted on, so no route can forget it.

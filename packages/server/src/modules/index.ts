@@ -2,10 +2,12 @@ import type { MerxModule } from '../http/context.js';
 import { catalogModule } from './catalog/index.js';
 import { channelsModule } from './channels/index.js';
 import { customersModule } from './customers/index.js';
+import { eventsModule } from './events/index.js';
 import { inventoryModule } from './inventory/index.js';
 import { pricingModule } from './pricing/index.js';
 import { promotionsModule } from './promotions/index.js';
 import { staffModule } from './staff/index.js';
+import { webhooksModule } from './webhooks/index.js';
 
 /** Every domain module, in mount order. Adding a module is one line here. */
 export const modules: MerxModule[] = [
@@ -16,4 +18,6 @@ export const modules: MerxModule[] = [
   inventoryModule,
   promotionsModule,
   staffModule,
+  eventsModule,
+  webhooksModule,
 ];

@@ -1,0 +1,188 @@
+import type { Executor } from '../../db/database.js';
+import { OutboxHorizon, readEvents } from './horizon.js';
+import type { EventRow } from './tables.js';
+
+export interface BusFilter {
+  resourceId?: string;
+  customerId?: string;
+  /** Every event (admin tails); `types` narrows it. */
+  all?: boolean;
+  types?: readonly string[];
+}
+
+export interface BusSubscription {
+  /** Events with seq ≤ this were dispatched before the subscription existed: replay them from the outbox. */
+  readonly position: number;
+  close(): void;
+}
+
+interface Subscriber {
+  filter: BusFilter;
+  onEvent: (event: EventRow) => void;
+}
+
+export interface BusOptions {
+  /** Fallback poll: a lost wake-up costs at most this much latency. */
+  pollMs: number;
+  /** Re-check interval while a running transaction holds the horizon back. */
+  settleMs?: number;
+  batchSize?: number;
+  onError?: (error: unknown) => void;
+  /** Called after each batch is dispatched (the delivery queue wakes on it). */
+  onAdvance?: (position: number) => void;
+}
+
+/**
+ * One per API node: reads committed events from the outbox in seq order, never past the
+ * safe horizon, and hands each to the in-memory subscribers interested in it (by resource
+ * id, by customer id, or all). Wake-ups come from LISTEN/NOTIFY; a timer covers lost ones.
+ */
+export class EventBus {
+  private readonly horizon: OutboxHorizon;
+  private readonly byResource = new Map<string, Set<Subscriber>>();
+  private readonly byCustomer = new Map<string, Set<Subscriber>>();
+  private readonly firehose = new Set<Subscriber>();
+  private dispatched = 0;
+  private pumping = false;
+  private dirty = false;
+  private stopped = true;
+  private pollTimer: NodeJS.Timeout | null = null;
+  private settleTimer: NodeJS.Timeout | null = null;
+  private idle: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly db: Executor,
+    private readonly options: BusOptions,
+  ) {
+    this.horizon = new OutboxHorizon(db);
+  }
+
+  /** Highest seq handed to subscribers so far. */
+  get position(): number {
+    return this.dispatched;
+  }
+
+  get subscriberCount(): number {
+    let count = this.firehose.size;
+    for (const set of this.byResource.values()) count += set.size;
+    for (const set of this.byCustomer.values()) count += set.size;
+    return count;
+  }
+
+  /**
+   * The safe horizon right now, for readers outside the bus (event lists): waits briefly for
+   * in-flight transactions, then settles for the bus's own position.
+   */
+  async horizonNow(): Promise<number> {
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const { settling, horizon } = await this.horizon.advance();
+      if (!settling) return Math.max(horizon, this.dispatched);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    return Math.max(this.horizon.value, this.dispatched);
+  }
+
+  /** Starts from the current horizon: history is for replay, not for the live bus. */
+  async start(): Promise<void> {
+    let { horizon, settling } = await this.horizon.advance();
+    while (settling && horizon === 0) {
+      await new Promise((resolve) => setTimeout(resolve, this.options.settleMs ?? 10));
+      ({ horizon, settling } = await this.horizon.advance());
+    }
+    this.dispatched = horizon;
+    this.stopped = false;
+    this.pollTimer = setInterval(() => this.wake(), this.options.pollMs);
+    this.pollTimer.unref();
+    this.wake();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    if (this.settleTimer) clearTimeout(this.settleTimer);
+    await this.idle;
+  }
+
+  subscribe(filter: BusFilter, onEvent: (event: EventRow) => void): BusSubscription {
+    const subscriber: Subscriber = { filter, onEvent };
+    const index = this.indexFor(filter);
+    if (index) {
+      const [map, key] = index;
+      const set = map.get(key) ?? new Set<Subscriber>();
+      map.set(key, set);
+      set.add(subscriber);
+    } else {
+      this.firehose.add(subscriber);
+    }
+    return {
+      position: this.dispatched,
+      close: () => {
+        if (!index) return void this.firehose.delete(subscriber);
+        const [map, key] = index;
+        const set = map.get(key);
+        set?.delete(subscriber);
+        if (set?.size === 0) map.delete(key);
+      },
+    };
+  }
+
+  /** Something committed (NOTIFY) or the poll fired: read the outbox. Calls coalesce. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.pumping) {
+      this.dirty = true;
+      return;
+    }
+    this.pumping = true;
+    this.idle = this.pump().finally(() => {
+      this.pumping = false;
+    });
+  }
+
+  private indexFor(filter: BusFilter): [Map<string, Set<Subscriber>>, string] | null {
+    if (filter.all) return null;
+    if (filter.resourceId) return [this.byResource, filter.resourceId];
+    if (filter.customerId) return [this.byCustomer, filter.customerId];
+    throw new Error('A bus subscription needs a resource id, a customer id or `all`');
+  }
+
+  private async pump(): Promise<void> {
+    const batchSize = this.options.batchSize ?? 500;
+    try {
+      do {
+        this.dirty = false;
+        const { horizon, settling } = await this.horizon.advance();
+        for (;;) {
+          const events = await readEvents(this.db, this.dispatched, horizon, batchSize);
+          for (const event of events) this.dispatch(event);
+          if (events.length > 0) this.options.onAdvance?.(this.dispatched);
+          if (events.length < batchSize) break;
+        }
+        if (settling && !this.stopped && !this.settleTimer) {
+          this.settleTimer = setTimeout(() => {
+            this.settleTimer = null;
+            this.wake();
+          }, this.options.settleMs ?? 10);
+        }
+      } while (this.dirty && !this.stopped);
+    } catch (error) {
+      this.options.onError?.(error);
+    }
+  }
+
+  private dispatch(event: EventRow): void {
+    this.dispatched = event.seq;
+    const deliver = (subscriber: Subscriber) => {
+      const types = subscriber.filter.types;
+      if (types && !types.includes(event.type)) return;
+      try {
+        subscriber.onEvent(event);
+      } catch (error) {
+        this.options.onError?.(error);
+      }
+    };
+    this.byResource.get(event.resource_id)?.forEach(deliver);
+    if (event.customer_id) this.byCustomer.get(event.customer_id)?.forEach(deliver);
+    this.firehose.forEach(deliver);
+  }
+}

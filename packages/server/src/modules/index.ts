@@ -1,4 +1,5 @@
 import type { MerxModule } from '../http/context.js';
+import { cartModule } from './cart/index.js';
 import { catalogModule } from './catalog/index.js';
 import { channelsModule } from './channels/index.js';
 import { customersModule } from './customers/index.js';
@@ -6,6 +7,7 @@ import { eventsModule } from './events/index.js';
 import { inventoryModule } from './inventory/index.js';
 import { pricingModule } from './pricing/index.js';
 import { promotionsModule } from './promotions/index.js';
+import { shippingModule } from './shipping/index.js';
 import { staffModule } from './staff/index.js';
 import { webhooksModule } from './webhooks/index.js';
 
@@ -20,4 +22,6 @@ export const modules: MerxModule[] = [
   staffModule,
   eventsModule,
   webhooksModule,
+  shippingModule,
+  cartModule,
 ];

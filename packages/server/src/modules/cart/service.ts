@@ -1,0 +1,480 @@
+import { sql } from 'kysely';
+import type { Executor } from '../../db/database.js';
+import { ApiError, type FieldError, invalid, notFound } from '../../http/problem.js';
+import { newId } from '../../lib/ids.js';
+import { isCountryCode } from '../customers/countries.js';
+import { emitEvent } from '../events/outbox.js';
+import {
+  cartReservationExpiry,
+  releaseReservations,
+  reserve,
+  touchReservations,
+} from '../inventory/reservations.js';
+import { getReservationSettings } from '../inventory/settings.js';
+import { type CartAccess, type CartWithLines, getCart, lockCartForWrite } from './access.js';
+import { type PresentedCart, presentCart } from './present.js';
+import { type PricedCart, priceCart } from './pricing.js';
+import type { Address, CartRow, LineSnapshot } from './tables.js';
+
+/** Per-line and per-cart limits (part of the API contract, also enforced by the schema). */
+export const MAX_QUANTITY = 999;
+export const MAX_LINES = 100;
+
+export interface LineInput {
+  variant_id: string;
+  quantity: number;
+}
+
+export interface CartCreateInput {
+  currency?: string;
+  email?: string;
+  lines?: LineInput[];
+}
+
+export interface CartPatch {
+  email?: string | null;
+  shipping_address?: Address | null;
+  billing_address?: Address | null;
+  shipping_option_id?: string | null;
+  promotion_codes?: string[];
+}
+
+/** Customer groups price a cart only for its owner: an anonymous cart gets list prices. */
+const groupsFor = (cart: CartRow, access: CartAccess) =>
+  cart.customer_id !== null && cart.customer_id === access.customerId ? access.customerGroupIds : [];
+
+/** The cart as the caller sees it: priced for the caller's channel. */
+export async function readCart(
+  db: Executor,
+  locked: CartWithLines,
+  access: CartAccess,
+): Promise<PresentedCart> {
+  const { cart } = locked;
+  const currency =
+    cart.channel_id === access.channelId || access.channelCurrencies.includes(cart.currency)
+      ? cart.currency
+      : access.channelDefaultCurrency;
+  const priced = await priceCart(db, locked, {
+    channelId: access.channelId,
+    currency,
+    customerGroupIds: groupsFor(cart, access),
+  });
+  return presentCart(priced, { reservationExpiresAt: await cartReservationExpiry(db, cart.id) });
+}
+
+const notSellable = (field: string, variantId: string): FieldError => ({
+  field,
+  message: `variant ${variantId} is not sold in this channel and currency`,
+});
+
+interface WriteOptions {
+  event: 'cart.created' | 'cart.updated';
+  /** Line quantities changed: holds are re-synced (otherwise only their TTL is refreshed). */
+  linesChanged: boolean;
+  /** Variants the shopper just asked for, with the body field to blame if unsellable. */
+  mustBeSellable?: Array<{ variantId: string; field: string }>;
+  /** A shipping option the shopper just chose: it must serve the cart. */
+  chosenShippingOption?: string;
+  /** Keep the write even when stock cannot be held (login merges must not fail on stock). */
+  holdStockBestEffort?: boolean;
+}
+
+function snapshotOf(priced: PricedCart['lines'][number]): LineSnapshot | null {
+  const variant = priced.variant;
+  if (!variant) return null;
+  return {
+    product_id: variant.productId,
+    product_handle: variant.productHandle,
+    product_title: variant.productTitle,
+    variant_title: variant.variantTitle,
+    sku: variant.sku,
+    option_values: variant.optionValues,
+    image_url: variant.imageUrl,
+    weight_grams: variant.weightGrams,
+  };
+}
+
+/**
+ * The second half of every cart write, in the write's transaction: move the cart to the
+ * caller's channel if its owner continues it there, re-price it from server data, hold
+ * stock when the channel reserves at add-to-cart, bump the version and emit the event
+ * carrying the full cart.
+ */
+export async function finishWrite(
+  tx: Executor,
+  cartId: string,
+  access: CartAccess,
+  options: WriteOptions,
+): Promise<PresentedCart> {
+  let state = await getCart(tx, cartId);
+  const moved = state.cart.channel_id !== access.channelId;
+  if (moved) {
+    const currency = access.channelCurrencies.includes(state.cart.currency)
+      ? state.cart.currency
+      : access.channelDefaultCurrency;
+    await tx
+      .updateTable('carts')
+      .set({ channel_id: access.channelId, previous_channel_id: state.cart.channel_id, currency })
+      .where('id', '=', cartId)
+      .execute();
+    state = await getCart(tx, cartId);
+  }
+  const priced = await priceCart(tx, state, { customerGroupIds: groupsFor(state.cart, access) });
+
+  const unsellable = (options.mustBeSellable ?? []).filter(
+    ({ variantId }) => !priced.lines.some((entry) => entry.line.variant_id === variantId && entry.sellable),
+  );
+  if (unsellable.length > 0) {
+    throw invalid(
+      'These variants cannot be bought in this channel',
+      unsellable.map(({ variantId, field }) => notSellable(field, variantId)),
+      'variant_not_sellable',
+    );
+  }
+  if (options.chosenShippingOption && priced.shipping?.option.id !== options.chosenShippingOption) {
+    throw invalid(
+      'This shipping option does not serve the cart (set a shipping address in its region first)',
+      [{ field: '/body/shipping_option_id', message: 'is not available for this cart' }],
+      'shipping_option_unavailable',
+    );
+  }
+
+  for (const entry of priced.lines) {
+    const snapshot = snapshotOf(entry);
+    if (!snapshot) continue;
+    const same =
+      entry.line.unit_price === entry.unitPrice &&
+      JSON.stringify(entry.line.snapshot) === JSON.stringify(snapshot);
+    if (same) continue;
+    await tx
+      .updateTable('cart_lines')
+      .set({
+        unit_price: entry.unitPrice,
+        snapshot: JSON.stringify(snapshot) as never,
+        updated_at: sql`now()`,
+      })
+      .where('id', '=', entry.line.id)
+      .execute();
+  }
+
+  const settings = await getReservationSettings(tx, access.channelId);
+  if (settings.point === 'at_add_to_cart') {
+    if (options.linesChanged || moved) {
+      try {
+        await reserve(tx, {
+          channelId: access.channelId,
+          cartId,
+          ttlSeconds: settings.ttlSeconds,
+          lines: priced.lines
+            .filter((entry) => entry.sellable)
+            .map((entry) => ({ variantId: entry.line.variant_id, quantity: entry.line.quantity })),
+        });
+      } catch (error) {
+        // `reserve` refuses before writing anything, so the transaction is still usable.
+        const outOfStock = error instanceof ApiError && error.code === 'out_of_stock';
+        if (!outOfStock || !options.holdStockBestEffort) throw error;
+        await touchReservations(tx, cartId, settings.ttlSeconds);
+      }
+    } else {
+      await touchReservations(tx, cartId, settings.ttlSeconds);
+    }
+  } else if (moved) {
+    await releaseReservations(tx, { cartId });
+  }
+
+  // The chosen option is dropped once it no longer serves the cart (address or weight changed).
+  const keepShipping = priced.shipping !== null;
+  const bumped = await tx
+    .updateTable('carts')
+    .set({
+      version: options.event === 'cart.created' ? sql`version` : sql`version + 1`,
+      updated_at: sql`now()`,
+      ...(keepShipping ? {} : { shipping_option_id: null }),
+    })
+    .where('id', '=', cartId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const finalState = await getCart(tx, cartId);
+  const presented = presentCart(
+    {
+      ...priced,
+      cart: bumped,
+      lines: priced.lines.map((entry, i) => ({ ...entry, line: finalState.lines[i] ?? entry.line })),
+    },
+    {
+      repricedForChannel: moved ? access.channelId : null,
+      reservationExpiresAt: await cartReservationExpiry(tx, cartId),
+    },
+  );
+  await emitEvent(tx, {
+    type: options.event,
+    resourceType: 'cart',
+    resourceId: cartId,
+    channelId: bumped.channel_id,
+    customerId: bumped.customer_id,
+    data: presented,
+  });
+  return presented;
+}
+
+function sumLines(lines: LineInput[]): Map<string, { quantity: number; index: number }> {
+  const byVariant = new Map<string, { quantity: number; index: number }>();
+  lines.forEach((line, index) => {
+    const seen = byVariant.get(line.variant_id);
+    byVariant.set(line.variant_id, {
+      quantity: (seen?.quantity ?? 0) + line.quantity,
+      index: seen?.index ?? index,
+    });
+  });
+  return byVariant;
+}
+
+function quantityLimit(field: string, quantity: number): ApiError {
+  return invalid(
+    `A line holds at most ${MAX_QUANTITY} units`,
+    [{ field, message: `would be ${quantity}, above ${MAX_QUANTITY}` }],
+    'quantity_limit',
+  );
+}
+
+function checkAddresses(patch: CartPatch): void {
+  const errors: FieldError[] = [];
+  for (const key of ['shipping_address', 'billing_address'] as const) {
+    const country = patch[key]?.country;
+    if (country && !isCountryCode(country)) {
+      errors.push({ field: `/body/${key}/country`, message: `${country} is not an ISO 3166-1 country` });
+    }
+  }
+  if (errors.length > 0) throw invalid('Unknown country', errors);
+}
+
+export async function createCart(
+  tx: Executor,
+  access: CartAccess & { customerEmail?: string | null },
+  input: CartCreateInput,
+) {
+  const currency = input.currency ?? access.channelDefaultCurrency;
+  if (!access.channelCurrencies.includes(currency)) {
+    throw invalid(
+      `This channel sells in ${access.channelCurrencies.join(', ')}`,
+      [{ field: '/body/currency', message: `${currency} is not offered by the channel` }],
+      'currency_not_offered',
+    );
+  }
+  const lines = sumLines(input.lines ?? []);
+  for (const [, { quantity, index }] of lines) {
+    if (quantity > MAX_QUANTITY) throw quantityLimit(`/body/lines/${index}/quantity`, quantity);
+  }
+  const cartId = newId('cart');
+  await tx
+    .insertInto('carts')
+    .values({
+      id: cartId,
+      channel_id: access.channelId,
+      customer_id: access.customerId,
+      currency,
+      email: input.email ?? access.customerEmail ?? null,
+      shipping_address: null,
+      billing_address: null,
+      shipping_option_id: null,
+      order_id: null,
+      merged_into: null,
+      completed_at: null,
+    })
+    .execute();
+  if (lines.size > 0) {
+    await tx
+      .insertInto('cart_lines')
+      .values(
+        [...lines].map(([variantId, { quantity }]) => ({
+          id: newId('cali'),
+          cart_id: cartId,
+          variant_id: variantId,
+          quantity,
+          unit_price: null,
+          snapshot: null,
+        })),
+      )
+      .execute();
+  }
+  return finishWrite(tx, cartId, access, {
+    event: 'cart.created',
+    linesChanged: lines.size > 0,
+    mustBeSellable: [...lines].map(([variantId, { index }]) => ({
+      variantId,
+      field: `/body/lines/${index}/variant_id`,
+    })),
+  });
+}
+
+const stateFor = (tx: Executor, access: CartAccess) => (locked: CartWithLines) =>
+  readCart(tx, locked, access);
+
+/** Adds units of a variant; a variant already in the cart gets its quantity increased. */
+export async function addLine(
+  tx: Executor,
+  cartId: string,
+  access: CartAccess,
+  expectedVersion: number | null,
+  input: LineInput,
+): Promise<PresentedCart> {
+  const { lines } = await lockCartForWrite(tx, cartId, access, expectedVersion, stateFor(tx, access));
+  const existing = lines.find((line) => line.variant_id === input.variant_id);
+  if (existing) {
+    const quantity = existing.quantity + input.quantity;
+    if (quantity > MAX_QUANTITY) throw quantityLimit('/body/quantity', quantity);
+    await tx
+      .updateTable('cart_lines')
+      .set({ quantity, updated_at: sql`now()` })
+      .where('id', '=', existing.id)
+      .execute();
+  } else {
+    if (lines.length >= MAX_LINES) {
+      throw invalid(
+        `A cart holds at most ${MAX_LINES} lines`,
+        [{ field: '/body/variant_id', message: 'would be a line too many' }],
+        'line_limit',
+      );
+    }
+    await tx
+      .insertInto('cart_lines')
+      .values({
+        id: newId('cali'),
+        cart_id: cartId,
+        variant_id: input.variant_id,
+        quantity: input.quantity,
+        unit_price: null,
+        snapshot: null,
+      })
+      .execute();
+  }
+  return finishWrite(tx, cartId, access, {
+    event: 'cart.updated',
+    linesChanged: true,
+    mustBeSellable: [{ variantId: input.variant_id, field: '/body/variant_id' }],
+  });
+}
+
+export async function updateLine(
+  tx: Executor,
+  cartId: string,
+  lineId: string,
+  access: CartAccess,
+  expectedVersion: number | null,
+  input: { quantity: number },
+): Promise<PresentedCart> {
+  const { lines } = await lockCartForWrite(tx, cartId, access, expectedVersion, stateFor(tx, access));
+  const line = lines.find((candidate) => candidate.id === lineId);
+  if (!line) throw notFound('Cart line', lineId);
+  await tx
+    .updateTable('cart_lines')
+    .set({ quantity: input.quantity, updated_at: sql`now()` })
+    .where('id', '=', lineId)
+    .execute();
+  return finishWrite(tx, cartId, access, {
+    event: 'cart.updated',
+    linesChanged: true,
+    // Fewer units of a line the channel stopped selling is fine; more is not.
+    mustBeSellable:
+      input.quantity > line.quantity ? [{ variantId: line.variant_id, field: '/body/quantity' }] : [],
+  });
+}
+
+export async function removeLine(
+  tx: Executor,
+  cartId: string,
+  lineId: string,
+  access: CartAccess,
+  expectedVersion: number | null,
+): Promise<PresentedCart> {
+  const { lines } = await lockCartForWrite(tx, cartId, access, expectedVersion, stateFor(tx, access));
+  if (!lines.some((line) => line.id === lineId)) throw notFound('Cart line', lineId);
+  await tx.deleteFrom('cart_lines').where('id', '=', lineId).execute();
+  return finishWrite(tx, cartId, access, { event: 'cart.updated', linesChanged: true });
+}
+
+export async function updateCart(
+  tx: Executor,
+  cartId: string,
+  access: CartAccess,
+  expectedVersion: number | null,
+  patch: CartPatch,
+): Promise<PresentedCart> {
+  await lockCartForWrite(tx, cartId, access, expectedVersion, stateFor(tx, access));
+  checkAddresses(patch);
+  const codes =
+    patch.promotion_codes === undefined
+      ? undefined
+      : [...new Map(patch.promotion_codes.map((code) => [code.trim().toUpperCase(), code.trim()])).values()];
+  await tx
+    .updateTable('carts')
+    .set({
+      ...(patch.email !== undefined ? { email: patch.email } : {}),
+      ...(patch.shipping_address !== undefined
+        ? {
+            shipping_address: patch.shipping_address
+              ? (JSON.stringify(patch.shipping_address) as never)
+              : null,
+          }
+        : {}),
+      ...(patch.billing_address !== undefined
+        ? { billing_address: patch.billing_address ? (JSON.stringify(patch.billing_address) as never) : null }
+        : {}),
+      ...(patch.shipping_option_id !== undefined ? { shipping_option_id: patch.shipping_option_id } : {}),
+      ...(codes !== undefined ? { promotion_codes: codes } : {}),
+    })
+    .where('id', '=', cartId)
+    .execute();
+  return finishWrite(tx, cartId, access, {
+    event: 'cart.updated',
+    linesChanged: false,
+    chosenShippingOption: patch.shipping_option_id ?? undefined,
+  });
+}
+
+/**
+ * Checkout calls this in the order's transaction once the order is written: the cart can
+ * no longer change, and `cart.completed` carries its final state.
+ */
+export async function markCartCompleted(
+  tx: Executor,
+  cartId: string,
+  orderId: string,
+): Promise<PresentedCart> {
+  const cart = await tx
+    .selectFrom('carts')
+    .selectAll()
+    .where('id', '=', cartId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!cart) throw notFound('Cart', cartId);
+  if (cart.status !== 'active') {
+    throw new ApiError(409, 'cart_not_active', `The cart is ${cart.status} and can no longer change`, {
+      status: cart.status,
+      order_id: cart.order_id,
+    });
+  }
+  const completed = await tx
+    .updateTable('carts')
+    .set({
+      status: 'completed',
+      order_id: orderId,
+      completed_at: sql`now()`,
+      version: sql`version + 1`,
+      updated_at: sql`now()`,
+    })
+    .where('id', '=', cartId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const { lines } = await getCart(tx, cartId);
+  const presented = presentCart(await priceCart(tx, { cart: completed, lines }));
+  await emitEvent(tx, {
+    type: 'cart.completed',
+    resourceType: 'cart',
+    resourceId: cartId,
+    channelId: completed.channel_id,
+    customerId: completed.customer_id,
+    data: presented,
+  });
+  return presented;
+}

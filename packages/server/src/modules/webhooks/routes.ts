@@ -88,7 +88,8 @@ export const webhookAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'Get a webhook endpoint',
-        description: 'The endpoint’s URL, event types and state; the secret shows only by its last characters.',
+        description:
+          'The endpoint’s URL, event types and state; the secret shows only by its last characters.',
         params: IdParam('whep'),
         response: { 200: EndpointRef, ...errorResponses(404) },
       },
@@ -190,7 +191,8 @@ export const webhookAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'One delivery with every attempt',
-        description: 'The delivery’s state plus its attempt log: response code, duration and error of each try.',
+        description:
+          'The delivery’s state plus its attempt log: response code, duration and error of each try.',
         params: DeliveryParams,
         response: { 200: DeliveryRef, ...errorResponses(404) },
       },

@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { defaultCommandContext } from './commands/context.js';
+import { registerImportCommand } from './commands/import.js';
 import { registerKeysCommands } from './commands/keys.js';
+import { registerSeedCommand } from './commands/seed.js';
 import { loadConfig } from './config.js';
 import { openDatabase } from './db/connection.js';
 import { migrate } from './db/migrate.js';
@@ -36,6 +38,8 @@ program
     await database.close();
   });
 
+registerSeedCommand(program, defaultCommandContext);
+registerImportCommand(program, defaultCommandContext);
 registerKeysCommands(program, defaultCommandContext);
 
 await program.parseAsync(process.argv);

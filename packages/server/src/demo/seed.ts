@@ -1,25 +1,93 @@
 import type { Db } from '../db/database.js';
-import { createApiKey } from '../modules/channels/keys.js';
-import { createChannel } from '../modules/channels/service.js';
+import { importProducts } from '../modules/catalog/import.js';
+import type { LineError } from '../modules/catalog/import-format.js';
+import { channelIds, type DemoChannel, ensureDemoChannels } from './channels.js';
+import { DEFAULT_SEED, generateProducts, type ProductRecord } from './generate.js';
+import { seedDemoStock } from './stock.js';
+import { ensureDemoCategories, ensureDemoCollections } from './taxonomy.js';
+
+/** Size of the demo catalog `merx start` seeds on first run. */
+export const DEMO_PRODUCTS = 1_200;
+/** Generated records handed to one importProducts call: bounds memory for 100k-product seeds. */
+const CHUNK = 2_000;
 
 export interface SeedOptions {
   print?: (line: string) => void;
+  /** How many products to generate (default DEMO_PRODUCTS). */
+  products?: number;
+  seed?: number;
+  /** Products per import transaction (importProducts' batch size). */
+  batchSize?: number;
+  /** Set a stock level for every variant (default true). */
+  stock?: boolean;
+  /** Products imported so far. */
+  onProgress?: (done: number, total: number) => void;
 }
 
-// Replaced by the full demo catalog generator (products, categories, prices) in progress.
-export async function seedDemoCatalog(db: Db, _options: SeedOptions = {}): Promise<void> {
-  for (const input of [
-    { name: 'Web store', kind: 'web', default_currency: 'EUR', currencies: ['EUR', 'USD'] },
-    { name: 'Mobile app', kind: 'mobile', default_currency: 'EUR', currencies: ['EUR', 'USD'] },
-    {
-      name: 'Voice',
-      kind: 'voice',
-      default_currency: 'EUR',
-      currencies: ['EUR'],
-      head_profile: 'speakable' as const,
-    },
-  ]) {
-    const channel = await createChannel(db, input);
-    await createApiKey(db, { kind: 'publishable', name: `${input.name} key`, channel_id: channel.id });
+export interface SeedResult {
+  channels: DemoChannel[];
+  created: number;
+  updated: number;
+  failed: number;
+  errors: LineError[];
+  stockLevels: number;
+  /** Time spent importing products (the bulk part), and in total. */
+  importSeconds: number;
+  seconds: number;
+}
+
+/**
+ * The demo catalog: three channels with publishable keys, a category tree, collections,
+ * `products` generated products and a stock level per variant. Safe to run again: channels,
+ * categories and collections are found by their markers and handles, products are upserted
+ * by handle (the same seed regenerates the same records).
+ */
+export async function seedDemoCatalog(db: Db, options: SeedOptions = {}): Promise<SeedResult> {
+  const started = Date.now();
+  const total = options.products ?? DEMO_PRODUCTS;
+  const channels = await ensureDemoChannels(db);
+  await ensureDemoCategories(db);
+  await ensureDemoCollections(db);
+
+  const result = { created: 0, updated: 0, failed: 0, errors: [] as LineError[] };
+  let chunk: ProductRecord[] = [];
+  let done = 0;
+  const flush = async () => {
+    const offset = done;
+    const report = await importProducts(db, chunk, {
+      batchSize: options.batchSize,
+      lines: chunk.map((_, index) => offset + index + 1),
+      onProgress: (processed) => options.onProgress?.(offset + processed, total),
+    });
+    result.created += report.created;
+    result.updated += report.updated;
+    result.failed += report.failed;
+    result.errors.push(...report.errors);
+    done += chunk.length;
+    chunk = [];
+  };
+  const records = generateProducts({
+    products: total,
+    channels: channelIds(channels),
+    seed: options.seed ?? DEFAULT_SEED,
+  });
+  for (const record of records) {
+    chunk.push(record);
+    if (chunk.length >= CHUNK) await flush();
   }
+  if (chunk.length > 0) await flush();
+  const importSeconds = (Date.now() - started) / 1000;
+
+  const stockLevels =
+    options.stock === false
+      ? 0
+      : await seedDemoStock(
+          db,
+          channels.map((channel) => channel.id),
+        );
+  const seconds = (Date.now() - started) / 1000;
+  options.print?.(
+    `Demo catalog: ${result.created} products created, ${result.updated} updated, ${result.failed} failed, ${stockLevels} stock levels in ${seconds.toFixed(1)} s`,
+  );
+  return { channels, ...result, stockLevels, importSeconds, seconds };
 }

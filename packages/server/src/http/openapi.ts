@@ -64,6 +64,18 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
           name: 'Webhooks',
           description: 'Signed, retried, logged event deliveries to your endpoints (secret key)',
         },
+        {
+          name: 'Carts',
+          description: 'Shopping carts: lines, addresses, shipping, promotion codes (publishable key)',
+        },
+        {
+          name: 'Search',
+          description: 'Full-text product search with facets, and autocomplete (publishable key)',
+        },
+        {
+          name: 'Shipping & tax',
+          description: 'Regions with tax rates and their shipping options (secret key)',
+        },
         { name: 'Operations', description: 'Health, readiness and Prometheus metrics' },
       ],
     },

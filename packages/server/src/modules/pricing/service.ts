@@ -128,14 +128,16 @@ export async function replacePrices(
 
 export async function listPricesOfVariants(db: Executor, variantIds: readonly string[]): Promise<PriceRow[]> {
   if (variantIds.length === 0) return [];
-  return db
-    .selectFrom('prices')
-    .selectAll()
-    .where('variant_id', 'in', [...variantIds])
-    .orderBy('variant_id')
-    .orderBy('currency')
-    .orderBy('id')
-    .execute();
+  return (
+    db
+      .selectFrom('prices')
+      .selectAll()
+      .where('variant_id', 'in', [...variantIds])
+      .orderBy('variant_id')
+      // IDs are time-ordered, so prices come back in the order they were written (exports keep it).
+      .orderBy('id')
+      .execute()
+  );
 }
 
 export async function getPrice(db: Executor, id: string): Promise<PriceRow> {

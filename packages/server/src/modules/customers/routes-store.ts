@@ -64,20 +64,21 @@ export const customerStoreRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Log in',
         description:
-          'Checks email and password and opens a 30-day session on this channel. Send the returned `token` as `X-Customer-Token` on later store requests. A wrong email and a wrong password give the same 401 `invalid_credentials` in about the same time.',
+          'Checks email and password and opens a 30-day session on this channel. Send the returned `token` as `X-Customer-Token` on later store requests. A wrong email and a wrong password give the same 401 `invalid_credentials` in about the same time.\n\nWith `cart_id` (the guest cart open on this device) the guest cart is folded into the customer’s cart in the same transaction, under the channel’s merge policy (`keep_guest`, `keep_customer` or `merge_lines`, set in `/admin/v1/cart-settings`); `cart_merge` says which cart to use now and what was merged. A guest cart that cannot be merged (unknown, another channel’s, already checked out) does not block the login: `cart_merge.error` says why and `cart_merge.cart_id` is null.',
         body: CustomerLogin,
         response: { 200: LoginResult, ...errorResponses() },
       },
     },
     async (request) => {
       const result = await login(db, request.body, {
-        channelId: request.channel.id,
+        channel: request.channel,
         userAgent: request.headers['user-agent'],
       });
       return {
         token: result.token,
         expires_at: result.expiresAt.toISOString(),
         customer: presentCustomer(result.customer),
+        ...(result.cartMerge ? { cart_merge: result.cartMerge } : {}),
       };
     },
   );

@@ -126,8 +126,36 @@ export const CustomerLogin = Type.Object(
   {
     email: Type.String({ minLength: 1, maxLength: 254, examples: ['ada@example.com'] }),
     password: Type.String({ minLength: 1, maxLength: 1024 }),
+    cart_id: Type.Optional(
+      Type.String({
+        minLength: 3,
+        maxLength: 64,
+        description: 'Guest cart of this device, to merge into the customer’s cart',
+        examples: ['cart_01jd8x2k3m4n5p6q7r8s9t0v1w'],
+      }),
+    ),
   },
   { additionalProperties: false },
+);
+
+const CartMerge = Type.Object(
+  {
+    cart_id: Nullable(Type.String({ description: 'The cart to use from now on; null when refused' })),
+    policy: Nullable(
+      Type.Union([Type.Literal('keep_guest'), Type.Literal('keep_customer'), Type.Literal('merge_lines')]),
+    ),
+    merged_lines: Type.Array(
+      Type.Object({
+        variant_id: Type.String(),
+        quantity: Type.Integer({ description: 'Units taken over from the guest cart' }),
+        dropped: Type.Integer({ description: 'Units left out by the quantity or line limits' }),
+      }),
+    ),
+    error: Nullable(
+      Type.Object({ code: Type.String(), detail: Type.String() }, { description: 'Why nothing was merged' }),
+    ),
+  },
+  { description: 'Present when the login sent `cart_id`' },
 );
 
 export const LoginResult = Type.Object({
@@ -137,6 +165,7 @@ export const LoginResult = Type.Object({
   }),
   expires_at: Timestamp,
   customer: Type.Ref('Customer'),
+  cart_merge: Type.Optional(CartMerge),
 });
 
 export const CustomerSelfUpdate = Type.Object(

@@ -2,10 +2,12 @@ import { type ExpressionBuilder, sql, type Updateable } from 'kysely';
 import type { Database, Executor } from '../../db/database.js';
 import { inTransaction } from '../../db/transaction.js';
 import { staleVersion } from '../../http/concurrency.js';
+import type { StoreChannel } from '../../http/context.js';
 import { decodeCursor, type PageResult, toPage } from '../../http/pagination.js';
 import { ApiError, conflict, notFound } from '../../http/problem.js';
 import { newId } from '../../lib/ids.js';
 import { emitEvent } from '../events/outbox.js';
+import { type CartMergeOutcome, mergeGuestCartAtLogin } from './cart-merge.js';
 import { assertPasswordPolicy, hashPassword, needsRehash, verifyPassword } from './passwords.js';
 import { createSession } from './session.js';
 import type { CustomerRow, CustomersTable } from './tables.js';
@@ -99,16 +101,19 @@ export interface LoginResult {
   token: string;
   expiresAt: Date;
   customer: CustomerRow;
+  /** Present when the login named a guest cart to fold into the customer's cart. */
+  cartMerge?: CartMergeOutcome;
 }
 
 /**
  * Checks the password and opens a session on the caller's channel. An unknown email and a
  * wrong password give the same 401 after about the same time (argon2 runs either way).
+ * With `cart_id`, the guest cart is merged in the same transaction as the session.
  */
 export async function login(
   db: Executor,
-  input: { email: string; password: string },
-  context: { channelId: string; userAgent?: string },
+  input: { email: string; password: string; cart_id?: string },
+  context: { channel: StoreChannel; userAgent?: string },
 ): Promise<LoginResult> {
   const customer = await findCustomerByEmail(db, input.email);
   const ok = await verifyPassword(customer?.password_hash ?? null, input.password);
@@ -121,12 +126,22 @@ export async function login(
       .where('id', '=', customer.id)
       .execute();
   }
-  const session = await createSession(db, {
-    customerId: customer.id,
-    channelId: context.channelId,
-    userAgent: context.userAgent,
+  return inTransaction(db, async (tx) => {
+    const session = await createSession(tx, {
+      customerId: customer.id,
+      channelId: context.channel.id,
+      userAgent: context.userAgent,
+    });
+    const cartMerge =
+      input.cart_id === undefined
+        ? undefined
+        : await mergeGuestCartAtLogin(tx, {
+            guestCartId: input.cart_id,
+            customerId: customer.id,
+            channel: context.channel,
+          });
+    return { token: session.token, expiresAt: session.expiresAt, customer, cartMerge };
   });
-  return { token: session.token, expiresAt: session.expiresAt, customer };
 }
 
 export async function getCustomer(db: Executor, id: string): Promise<CustomerRow> {

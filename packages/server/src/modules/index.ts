@@ -7,6 +7,7 @@ import { eventsModule } from './events/index.js';
 import { inventoryModule } from './inventory/index.js';
 import { pricingModule } from './pricing/index.js';
 import { promotionsModule } from './promotions/index.js';
+import { searchModule } from './search/index.js';
 import { shippingModule } from './shipping/index.js';
 import { staffModule } from './staff/index.js';
 import { webhooksModule } from './webhooks/index.js';
@@ -16,6 +17,7 @@ export const modules: MerxModule[] = [
   channelsModule,
   catalogModule,
   pricingModule,
+  searchModule,
   customersModule,
   inventoryModule,
   promotionsModule,

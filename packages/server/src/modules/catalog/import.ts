@@ -58,7 +58,7 @@ function recordErrors(record: ImportRecord, lookups: Lookups): FieldError[] {
   const variantField = (index: number) => `/variants/${index}`;
   errors.push(...variantOptionErrors(record.options ?? [], variants, variantField));
   errors.push(...duplicateSkuErrors(variants, variantField));
-  variants.forEach((variant, v) =>
+  variants.forEach((variant, v) => {
     (variant.prices ?? []).forEach((price, p) => {
       const field = `${variantField(v)}/prices/${p}`;
       errors.push(...priceInputErrors(price, field));
@@ -70,8 +70,8 @@ function recordErrors(record: ImportRecord, lookups: Lookups): FieldError[] {
           field: `${field}/currency`,
           message: `is not one of the channel's currencies (${currencies.join(', ')})`,
         });
-    }),
-  );
+    });
+  });
   const unknown = (handles: string[] | undefined, known: Map<string, unknown>, field: string) =>
     (handles ?? []).forEach((handle, index) => {
       if (!known.has(handle))
@@ -192,7 +192,7 @@ export async function importProducts(
   };
 
   const valid: Pending[] = [];
-  records.forEach((value, index) => {
+  for (const [index, value] of records.entries()) {
     const line = options.lines?.[index] ?? index + 1;
     const handle =
       typeof value === 'object' &&
@@ -201,7 +201,10 @@ export async function importProducts(
         ? (value as { handle: string }).handle
         : null;
     const schemaErrors = recordSchemaErrors(value);
-    if (schemaErrors.length > 0) return fail({ line, handle, errors: schemaErrors });
+    if (schemaErrors.length > 0) {
+      fail({ line, handle, errors: schemaErrors });
+      continue;
+    }
     const record = value as ImportRecord;
     const errors = recordErrors(record, lookups);
     if (seenHandles.has(record.handle))
@@ -212,9 +215,9 @@ export async function importProducts(
     });
     seenHandles.add(record.handle);
     for (const variant of record.variants ?? []) seenSkus.add(variant.sku);
-    if (errors.length > 0) return fail({ line, handle, errors });
-    valid.push({ line, record });
-  });
+    if (errors.length > 0) fail({ line, handle, errors });
+    else valid.push({ line, record });
+  }
 
   let done = records.length - valid.length;
   for (let start = 0; start < valid.length; start += batchSize) {

@@ -13,6 +13,10 @@ CREATE TABLE customers (
   consent_personalisation_updated_at timestamptz,
   consent_marketing boolean NOT NULL DEFAULT false,
   consent_marketing_updated_at timestamptz,
+  -- Online guessing brake: failures within a window, and the lock they trigger.
+  failed_login_count integer NOT NULL DEFAULT 0,
+  last_failed_login_at timestamptz,
+  locked_until timestamptz,
   version integer NOT NULL DEFAULT 1,
   created_at timestamptz NOT NULL DEFAULT now(),
   updated_at timestamptz NOT NULL DEFAULT now()

@@ -257,6 +257,47 @@ describe('login and sessions', () => {
     expect(response.json().code).toBe('invalid_session');
   });
 
+  it('locks an account after 10 wrong passwords in 15 minutes, until a password reset', async () => {
+    const { customer, email } = await newCustomer();
+    const attempt = (password: string) =>
+      server.store(shop.key, 'POST', '/store/v1/customers/login', { email, password });
+    for (let i = 0; i < 9; i++) expect((await attempt(`wrong password ${i}`)).statusCode).toBe(401);
+    await signIn(email); // a success clears the count
+    for (let i = 0; i < 10; i++) expect((await attempt(`wrong password ${i}`)).statusCode).toBe(401);
+    const locked = await attempt(PASSWORD);
+    expect(locked.statusCode).toBe(429);
+    expect(locked.json().code).toBe('too_many_attempts');
+    expect(locked.json().retry_after).toBeGreaterThan(800);
+    expect(locked.json().retry_after).toBeLessThanOrEqual(900);
+    const view = await server.admin('GET', `/admin/v1/customers/${customer.id}`);
+    expect(Date.parse(view.json().locked_until)).toBeGreaterThan(Date.now());
+
+    await server.store(shop.key, 'POST', '/store/v1/customers/password-reset', { email });
+    const [request] = await eventsOf(customer.id, 'customer.password_reset_requested');
+    const confirm = await server.store(shop.key, 'POST', '/store/v1/customers/password-reset/confirm', {
+      token: (request.data as { token: string }).token,
+      password: 'unlocked new secret',
+    });
+    expect(confirm.statusCode).toBe(204);
+    await signIn(email, 'unlocked new secret');
+  });
+
+  it('forgets wrong passwords older than the window', async () => {
+    const { customer, email } = await newCustomer();
+    await server.db
+      .updateTable('customers')
+      .set({ failed_login_count: 9, last_failed_login_at: new Date(Date.now() - 16 * 60_000) })
+      .where('id', '=', customer.id)
+      .execute();
+    await server.store(shop.key, 'POST', '/store/v1/customers/login', { email, password: 'wrong password' });
+    const row = await server.db
+      .selectFrom('customers')
+      .select(['failed_login_count', 'locked_until'])
+      .where('id', '=', customer.id)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ failed_login_count: 1, locked_until: null });
+  });
+
   it('upgrades a hash made with older parameters at the next login', async () => {
     const { customer, email } = await newCustomer();
     const { hash } = await import('@node-rs/argon2');

@@ -1,6 +1,7 @@
 import type { Executor } from '../../db/database.js';
 import { inTransaction } from '../../db/transaction.js';
 import { conflict, invalid, notFound } from '../../http/problem.js';
+import { isLocked, recordFailedLogin, tooManyAttempts } from './login-throttle.js';
 import { applyNewPassword } from './password-reset.js';
 import { assertPasswordPolicy, hashPassword, verifyPassword } from './passwords.js';
 
@@ -16,11 +17,14 @@ export async function changePassword(
 ): Promise<void> {
   const customer = await db
     .selectFrom('customers')
-    .select(['email', 'password_hash'])
+    .select(['email', 'password_hash', 'locked_until'])
     .where('id', '=', customerId)
     .executeTakeFirst();
   if (!customer) throw notFound('Customer', customerId);
+  // A stolen session must not become a way around the guessing brake of the login.
+  if (isLocked(customer.locked_until)) throw tooManyAttempts(customer.locked_until as Date);
   if (!(await verifyPassword(customer.password_hash, input.current_password))) {
+    await recordFailedLogin(db, customerId);
     throw invalid(
       'The current password is wrong',
       [{ field: '/body/current_password', message: 'does not match' }],

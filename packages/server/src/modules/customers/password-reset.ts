@@ -125,7 +125,13 @@ export async function applyNewPassword(
 ): Promise<void> {
   await tx
     .updateTable('customers')
-    .set({ password_hash: change.passwordHash })
+    // Proving the mailbox (or the current password) also lifts a guessing lock.
+    .set({
+      password_hash: change.passwordHash,
+      failed_login_count: 0,
+      last_failed_login_at: null,
+      locked_until: null,
+    })
     .where('id', '=', change.customerId)
     .execute();
   await tx

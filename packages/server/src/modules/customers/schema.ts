@@ -81,6 +81,12 @@ export const AdminCustomer = Type.Object(
   {
     ...Customer.properties,
     group_ids: Type.Array(Type.String(), { description: 'Customer groups this customer belongs to' }),
+    locked_until: Nullable(
+      Type.String({
+        format: 'date-time',
+        description: 'Set while logins are refused after too many wrong passwords',
+      }),
+    ),
   },
   { $id: 'AdminCustomer' },
 );

@@ -8,6 +8,7 @@ import { ApiError, conflict, notFound } from '../../http/problem.js';
 import { newId } from '../../lib/ids.js';
 import { emitEvent } from '../events/outbox.js';
 import { type CartMergeOutcome, mergeGuestCartAtLogin } from './cart-merge.js';
+import { clearFailedLogins, isLocked, recordFailedLogin, tooManyAttempts } from './login-throttle.js';
 import { assertPasswordPolicy, hashPassword, needsRehash, verifyPassword } from './passwords.js';
 import { createSession } from './session.js';
 import type { CustomerRow, CustomersTable } from './tables.js';
@@ -116,8 +117,14 @@ export async function login(
   context: { channel: StoreChannel; userAgent?: string },
 ): Promise<LoginResult> {
   const customer = await findCustomerByEmail(db, input.email);
+  if (customer && isLocked(customer.locked_until)) throw tooManyAttempts(customer.locked_until as Date);
   const ok = await verifyPassword(customer?.password_hash ?? null, input.password);
-  if (!customer || !ok) throw invalidCredentials();
+  if (!customer) throw invalidCredentials();
+  if (!ok) {
+    await recordFailedLogin(db, customer.id);
+    throw invalidCredentials();
+  }
+  await clearFailedLogins(db, customer.id);
   if (needsRehash(customer.password_hash)) {
     const upgraded = await hashPassword(input.password);
     await db
@@ -293,5 +300,9 @@ export function presentCustomer(row: CustomerRow) {
 }
 
 export function presentAdminCustomer(row: CustomerWithGroups) {
-  return { ...presentCustomer(row), group_ids: row.group_ids };
+  return {
+    ...presentCustomer(row),
+    group_ids: row.group_ids,
+    locked_until: isLocked(row.locked_until) ? iso(row.locked_until) : null,
+  };
 }

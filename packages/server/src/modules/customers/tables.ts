@@ -12,6 +12,9 @@ export interface CustomersTable {
   consent_personalisation_updated_at: Date | null;
   consent_marketing: Generated<boolean>;
   consent_marketing_updated_at: Date | null;
+  failed_login_count: Generated<number>;
+  last_failed_login_at: Date | null;
+  locked_until: Date | null;
   version: Generated<number>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;

@@ -2,9 +2,11 @@ import type { MerxModule } from '../http/context.js';
 import { cartModule } from './cart/index.js';
 import { catalogModule } from './catalog/index.js';
 import { channelsModule } from './channels/index.js';
+import { checkoutModule } from './checkout/index.js';
 import { customersModule } from './customers/index.js';
 import { eventsModule } from './events/index.js';
 import { inventoryModule } from './inventory/index.js';
+import { ordersModule } from './orders/index.js';
 import { pricingModule } from './pricing/index.js';
 import { promotionsModule } from './promotions/index.js';
 import { searchModule } from './search/index.js';
@@ -21,9 +23,11 @@ export const modules: MerxModule[] = [
   customersModule,
   inventoryModule,
   promotionsModule,
+  shippingModule,
+  cartModule,
+  checkoutModule,
+  ordersModule,
   staffModule,
   eventsModule,
   webhooksModule,
-  shippingModule,
-  cartModule,
 ];

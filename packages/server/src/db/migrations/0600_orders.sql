@@ -30,6 +30,9 @@ CREATE TABLE orders (
   billing_address jsonb,
   shipping_method jsonb,
   promotions jsonb NOT NULL DEFAULT '[]',
+  -- Stock taken from the shelf at placement ([{variantId, locationId, quantity}]): what a
+  -- cancellation puts back. Untracked variants never appear here.
+  committed_stock jsonb NOT NULL DEFAULT '[]',
   -- Guests read their order with a per-order token; only its hash is stored.
   access_token_hash text NOT NULL,
   placed_at timestamptz,

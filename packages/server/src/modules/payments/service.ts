@@ -243,6 +243,15 @@ export async function refundPayment(
   };
 }
 
+/** Keeps an operator-facing note of the last thing that went wrong with the payment. */
+export async function notePaymentError(db: Executor, paymentId: string, error: string): Promise<void> {
+  await db
+    .updateTable('payments')
+    .set({ last_error: error, updated_at: sql`now()` })
+    .where('id', '=', paymentId)
+    .execute();
+}
+
 /** The outcome of an asynchronous confirmation, recorded on the payment. */
 export async function recordWebhookOutcome(
   db: Executor,

@@ -1,0 +1,124 @@
+import { sql } from 'kysely';
+import type { Db, Executor } from '../../db/database.js';
+import { inTransaction } from '../../db/transaction.js';
+import { ApiError } from '../../http/problem.js';
+import { markCartCompleted } from '../cart/service.js';
+import { emitEvent } from '../events/outbox.js';
+import { commitReservations, releaseReservations } from '../inventory/reservations.js';
+import { captureOrder } from '../orders/actions.js';
+import { type Actor, decide, lockOrder, saveTransition, writeAudit } from '../orders/lifecycle.js';
+import { presentOrderSummary } from '../orders/service.js';
+import type { OrderRow } from '../orders/tables.js';
+import { notePaymentError, paymentOfOrder, voidPayment } from '../payments/service.js';
+import type { PaymentRow } from '../payments/tables.js';
+import { releasePromotionRedemptions } from '../promotions/service.js';
+import { getCheckoutSettings } from './settings.js';
+
+export const SYSTEM: Actor = { kind: 'system', id: null };
+
+/**
+ * The payment is authorised: the order becomes real. Its held stock leaves the shelf, the
+ * cart completes and `order.placed` is written, all in one transaction.
+ */
+export async function placeOrder(
+  tx: Executor,
+  orderId: string,
+  payment: PaymentRow,
+  actor: Actor,
+): Promise<OrderRow> {
+  const locked = await lockOrder(tx, orderId);
+  const result = decide(locked, { type: 'authorise', amount: payment.amount });
+  const committed = await commitReservations(tx, {
+    cartId: locked.order.cart_id,
+    orderId,
+    actor: `${actor.kind}:${actor.id ?? '-'}`,
+  });
+  await tx
+    .updateTable('orders')
+    .set({ committed_stock: JSON.stringify(committed) as never, placed_at: sql`now()` })
+    .where('id', '=', orderId)
+    .execute();
+  const order = await saveTransition(tx, locked, result, {
+    actor,
+    action: 'authorise',
+    data: { payment_id: payment.id, amount: payment.amount },
+  });
+  await markCartCompleted(tx, order.cart_id, order.id);
+  await emitEvent(tx, {
+    type: 'order.placed',
+    resourceType: 'order',
+    resourceId: order.id,
+    channelId: order.channel_id,
+    customerId: order.customer_id,
+    data: presentOrderSummary(order),
+  });
+  return order;
+}
+
+/**
+ * Undoes a checkout whose payment never went through: the order row (never placed, never
+ * announced) is deleted, its stock holds and promotion uses are given back. The payment
+ * attempt stays on record without an order.
+ */
+export async function discardUnplacedOrder(
+  tx: Executor,
+  order: Pick<OrderRow, 'id' | 'cart_id'>,
+): Promise<void> {
+  await releaseReservations(tx, { cartId: order.cart_id });
+  await releasePromotionRedemptions(tx, order.id);
+  await tx.deleteFrom('orders').where('id', '=', order.id).where('status', '=', 'pending').execute();
+}
+
+/**
+ * Compensation after a failure past authorisation: the money hold is voided first (a void
+ * of an authorisation is always safe), then the unplaced order is discarded. A void that
+ * fails is kept on the payment's record (`last_error`) for an operator.
+ */
+export async function voidAndDiscard(db: Db, order: Pick<OrderRow, 'id' | 'cart_id'>, payment: PaymentRow) {
+  if (payment.provider_reference) await voidPayment(db, payment);
+  await inTransaction(db, (tx) => discardUnplacedOrder(tx, order));
+}
+
+/**
+ * A payment that needed the shopper's confirmation failed: the pending order is cancelled
+ * (the shopper saw it, so it stays readable) and frees the cart for another attempt.
+ */
+export async function cancelUnconfirmedOrder(tx: Executor, orderId: string, actor: Actor): Promise<OrderRow> {
+  const locked = await lockOrder(tx, orderId);
+  const result = decide(locked, { type: 'cancel' });
+  await releaseReservations(tx, { cartId: locked.order.cart_id });
+  await releasePromotionRedemptions(tx, orderId);
+  return saveTransition(tx, locked, result, {
+    actor,
+    action: 'payment_failed',
+    cancelReason: 'payment_failed',
+  });
+}
+
+/**
+ * Captures right away when the channel says so. A refused capture leaves the order
+ * authorised (an admin can capture later) and says why in the audit trail; it does not
+ * fail the checkout, because the order exists and the money is held.
+ */
+export async function captureIfAutomatic(db: Db, order: OrderRow): Promise<OrderRow> {
+  const settings = await getCheckoutSettings(db, order.channel_id);
+  if (settings.captureMode !== 'automatic') return order;
+  try {
+    return await captureOrder(db, order.id, {}, SYSTEM);
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    await inTransaction(db, async (tx) => {
+      await writeAudit(tx, {
+        orderId: order.id,
+        actor: SYSTEM,
+        action: 'auto_capture_failed',
+        fromStatus: order.status,
+        toStatus: order.status,
+        data: { error: error.message },
+      });
+      const payment = await paymentOfOrder(tx, order.id);
+      if (payment) await notePaymentError(tx, payment.id, error.message);
+    });
+    return order;
+  }
+}

@@ -1,0 +1,144 @@
+import { sql } from 'kysely';
+import type { Executor } from '../../db/database.js';
+import { ApiError, notFound } from '../../http/problem.js';
+import {
+  type OrderAction,
+  type OrderState,
+  OrderTransitionError,
+  type TransitionResult,
+  transition,
+} from './state-machine.js';
+import type { ActorKind, OrderLineRow, OrderRow } from './tables.js';
+
+export interface Actor {
+  kind: ActorKind;
+  id: string | null;
+}
+
+export interface LockedOrder {
+  order: OrderRow;
+  lines: OrderLineRow[];
+}
+
+export async function orderLines(db: Executor, orderId: string): Promise<OrderLineRow[]> {
+  return db
+    .selectFrom('order_lines')
+    .selectAll()
+    .where('order_id', '=', orderId)
+    .orderBy('position')
+    .execute();
+}
+
+/** Locks the order row: actions on one order run one at a time, so no refund outruns another. */
+export async function lockOrder(tx: Executor, id: string): Promise<LockedOrder> {
+  const order = await tx.selectFrom('orders').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  if (!order) throw notFound('Order', id);
+  return { order, lines: await orderLines(tx, id) };
+}
+
+export function stateOf({ order, lines }: LockedOrder): OrderState {
+  return {
+    status: order.status,
+    total: order.total,
+    authorisedAmount: order.authorised_amount,
+    capturedAmount: order.captured_amount,
+    refundedAmount: order.refunded_amount,
+    delivered: order.delivered,
+    cancelled: order.cancelled,
+    lines: lines.map((line) => ({
+      id: line.id,
+      quantity: line.quantity,
+      fulfilledQuantity: line.fulfilled_quantity,
+      returnedQuantity: line.returned_quantity,
+    })),
+  };
+}
+
+/** The pure transition, with its refusals turned into problem responses. */
+export function decide(locked: LockedOrder, action: OrderAction): TransitionResult {
+  try {
+    return transition(stateOf(locked), action);
+  } catch (error) {
+    if (!(error instanceof OrderTransitionError)) throw error;
+    if (error.code === 'illegal_transition') {
+      throw new ApiError(409, 'illegal_transition', error.message, { status: locked.order.status });
+    }
+    throw new ApiError(422, error.code, error.message, {
+      errors: [{ field: error.field ?? '/body', message: error.message }],
+    });
+  }
+}
+
+/** Writes the new facts and status, and the audit entry saying who did it. */
+export async function saveTransition(
+  tx: Executor,
+  locked: LockedOrder,
+  result: TransitionResult,
+  audit: { actor: Actor; action: string; data?: Record<string, unknown>; cancelReason?: string | null },
+): Promise<OrderRow> {
+  const { state } = result;
+  const order = await tx
+    .updateTable('orders')
+    .set({
+      status: state.status,
+      authorised_amount: state.authorisedAmount,
+      captured_amount: state.capturedAmount,
+      refunded_amount: state.refundedAmount,
+      delivered: state.delivered,
+      cancelled: state.cancelled,
+      ...(audit.cancelReason !== undefined ? { cancel_reason: audit.cancelReason } : {}),
+      version: sql`version + 1`,
+      updated_at: sql`now()`,
+    })
+    .where('id', '=', locked.order.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  for (const line of state.lines) {
+    const before = locked.lines.find((row) => row.id === line.id);
+    if (
+      before?.fulfilled_quantity === line.fulfilledQuantity &&
+      before.returned_quantity === line.returnedQuantity
+    ) {
+      continue;
+    }
+    await tx
+      .updateTable('order_lines')
+      .set({ fulfilled_quantity: line.fulfilledQuantity, returned_quantity: line.returnedQuantity })
+      .where('id', '=', line.id)
+      .execute();
+  }
+  await writeAudit(tx, {
+    orderId: order.id,
+    actor: audit.actor,
+    action: audit.action,
+    fromStatus: locked.order.status,
+    toStatus: order.status,
+    data: audit.data ?? {},
+  });
+  return order;
+}
+
+export async function writeAudit(
+  tx: Executor,
+  entry: {
+    orderId: string;
+    actor: Actor;
+    action: string;
+    fromStatus: string | null;
+    toStatus: string;
+    data?: Record<string, unknown>;
+  },
+): Promise<void> {
+  await tx
+    .insertInto('order_audit')
+    .values({
+      order_id: entry.orderId,
+      actor_kind: entry.actor.kind,
+      actor_id: entry.actor.id,
+      action: entry.action,
+      from_status: entry.fromStatus,
+      to_status: entry.toStatus,
+      data: JSON.stringify(entry.data ?? {}) as never,
+    })
+    .execute();
+}

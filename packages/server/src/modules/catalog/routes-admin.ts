@@ -120,6 +120,8 @@ export const catalogAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'Get a product',
+        description:
+          'The product with its options, variants and every price, and the categories, collections and channels it belongs to.',
         params: IdParam('prod'),
         response: { 200: ProductRef, ...errorResponses(404) },
       },
@@ -319,6 +321,7 @@ export const catalogAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'Get a category',
+        description: 'One category; `parent_id` places it in the tree.',
         params: IdParam('pcat'),
         response: { 200: CategoryRef, ...errorResponses(404) },
       },
@@ -400,6 +403,7 @@ export const catalogAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'Get a collection',
+        description: 'One collection.',
         params: IdParam('pcol'),
         response: { 200: CollectionRef, ...errorResponses(404) },
       },

@@ -54,6 +54,7 @@ export const pricingAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'Get a price',
+        description: 'One price rule with its scope, tier and validity window.',
         params: IdParam('price'),
         response: { 200: PriceRef, ...errorResponses(404) },
       },
@@ -86,6 +87,7 @@ export const pricingAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'Delete a price',
+        description: 'Removes the price rule; the variant falls back to the next applicable price.',
         params: IdParam('price'),
         response: { 204: Type.Null(), ...errorResponses(404) },
       },

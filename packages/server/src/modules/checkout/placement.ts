@@ -28,6 +28,8 @@ export async function placeOrder(
 ): Promise<OrderRow> {
   const locked = await lockOrder(tx, orderId);
   const result = decide(locked, { type: 'authorise', amount: payment.amount });
+  // Cart before stock, the order every cart write takes its locks in, so the two never deadlock.
+  await markCartCompleted(tx, locked.order.cart_id, orderId);
   const committed = await commitReservations(tx, {
     cartId: locked.order.cart_id,
     orderId,
@@ -43,7 +45,6 @@ export async function placeOrder(
     action: 'authorise',
     data: { payment_id: payment.id, amount: payment.amount },
   });
-  await markCartCompleted(tx, order.cart_id, order.id);
   await emitEvent(tx, {
     type: 'order.placed',
     resourceType: 'order',

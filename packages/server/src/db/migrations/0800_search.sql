@@ -81,15 +81,26 @@ CREATE TABLE search_labels (
   words tsvector NOT NULL
 );
 
+-- No unique key on purpose: a unique key would make a second transaction touching the same
+-- product wait for the first to commit, and two such waits in opposite orders deadlock.
+-- search_mark skips products the transaction already marked instead.
 CREATE TABLE search_dirty (
-  product_id text PRIMARY KEY
+  product_id text NOT NULL
 );
+CREATE INDEX search_dirty_product ON search_dirty (product_id);
 
 -- Rebuilds the documents, prices and vocabulary of the given products, set-based.
+-- Every lookup here is by product or variant key. During a bulk import the tables have no
+-- statistics yet and the planner would hash-join whole tables once per product (seconds per
+-- batch), so the function plans for index lookups only.
 CREATE FUNCTION search_refresh(product_ids text[]) RETURNS void
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql
+SET enable_seqscan = off SET enable_hashjoin = off SET enable_mergejoin = off
+AS $$
 BEGIN
   IF product_ids IS NULL OR cardinality(product_ids) = 0 THEN RETURN; END IF;
+  -- Concurrent refreshes of overlapping products lock their documents in one order: no deadlock.
+  PERFORM 1 FROM search_documents WHERE product_id = ANY (product_ids) ORDER BY product_id FOR UPDATE;
   DELETE FROM search_documents d WHERE d.product_id = ANY (product_ids)
     AND NOT EXISTS (SELECT 1 FROM products p WHERE p.id = d.product_id AND p.status = 'published');
 
@@ -152,6 +163,7 @@ BEGIN
   INSERT INTO search_words (word)
   SELECT DISTINCT w FROM search_documents d, unnest(tsvector_to_array(d.document)) w
   WHERE d.product_id = ANY (product_ids)
+  ORDER BY 1 -- two transactions adding the same new words wait for each other in one order
   ON CONFLICT DO NOTHING;
 
   DELETE FROM search_prices WHERE product_id = ANY (product_ids);
@@ -181,7 +193,9 @@ END $$;
 CREATE FUNCTION search_flush() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-  PERFORM search_refresh(ARRAY(SELECT product_id FROM search_dirty));
+  -- Fires once per marked product: all but the first find their mark already flushed.
+  IF NOT EXISTS (SELECT 1 FROM search_dirty WHERE product_id = NEW.product_id) THEN RETURN NULL; END IF;
+  PERFORM search_refresh(ARRAY(SELECT DISTINCT product_id FROM search_dirty));
   DELETE FROM search_dirty;
   RETURN NULL;
 END $$;
@@ -191,8 +205,9 @@ CREATE CONSTRAINT TRIGGER search_flush_at_commit AFTER INSERT ON search_dirty
 
 CREATE FUNCTION search_mark(ids text[]) RETURNS void
 LANGUAGE sql AS $$
-  INSERT INTO search_dirty (product_id) SELECT DISTINCT id FROM unnest(ids) AS id WHERE id IS NOT NULL
-  ON CONFLICT DO NOTHING
+  INSERT INTO search_dirty (product_id)
+  SELECT DISTINCT id FROM unnest(ids) AS id
+  WHERE id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM search_dirty d WHERE d.product_id = id)
 $$;
 
 -- products: its own id.

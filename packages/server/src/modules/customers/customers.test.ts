@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer, unique } from '../../../test/harness.js';
+import { getConsent, getCustomer } from './service.js';
 import { resolveCustomerSession } from './session.js';
 
 let server: TestServer;
@@ -358,6 +359,25 @@ describe('profile', () => {
 
     const updates = await eventsOf(customer.id, 'customer.updated');
     expect(updates).toHaveLength(2);
+  });
+
+  it('gives other modules the consent flags and a customer without secrets', async () => {
+    const { customer, token } = await newCustomer();
+    await server.store(
+      shop.key,
+      'PATCH',
+      '/store/v1/customers/me',
+      { consent_personalisation: true },
+      session(token),
+    );
+    expect(await getConsent(server.db, customer.id)).toEqual({ personalisation: true, marketing: false });
+    const shown = await getCustomer(server.db, customer.id);
+    expect(shown).toMatchObject({ id: customer.id, email: customer.email });
+    expect(Object.keys(shown)).not.toContain('password_hash');
+    expect(Object.keys(shown)).not.toContain('locked_until');
+    await expect(getConsent(server.db, 'cus_00000000000000000000000000')).rejects.toMatchObject({
+      status: 404,
+    });
   });
 
   it('refuses to change email, hash or groups through the profile', async () => {

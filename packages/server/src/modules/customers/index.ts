@@ -2,7 +2,7 @@ import type { MerxModule } from '../../http/context.js';
 import { customerAdminRoutes } from './routes-admin.js';
 import { customerStoreRoutes } from './routes-store.js';
 
-export { getConsent, getCustomer } from './service.js';
+export { type Consent, getConsent, getCustomer, type PublicCustomer } from './service.js';
 export { getCustomerGroupIds, requireCustomer, resolveCustomerSession } from './session.js';
 
 export const customersModule: MerxModule = {

@@ -113,7 +113,7 @@ export const customerStoreRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: CustomerRef, ...errorResponses() },
       },
     },
-    async (request) => presentCustomer(await getCustomer(db, requireCustomer(request).id)),
+    async (request) => getCustomer(db, requireCustomer(request).id),
   );
 
   app.patch(

@@ -151,15 +151,31 @@ export async function login(
   });
 }
 
-export async function getCustomer(db: Executor, id: string): Promise<CustomerRow> {
+/** The full row, password hash included: for this module only. */
+async function getCustomerRow(db: Executor, id: string): Promise<CustomerRow> {
   const row = await db.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw notFound('Customer', id);
   return row;
 }
 
+export type PublicCustomer = ReturnType<typeof presentCustomer>;
+
+/**
+ * A customer as other modules may show it (orders, admin views): the API shape, never the
+ * password hash or login-throttle state. Unknown id: 404.
+ */
+export async function getCustomer(db: Executor, id: string): Promise<PublicCustomer> {
+  return presentCustomer(await getCustomerRow(db, id));
+}
+
 /** What the customer agreed to; personalisation and marketing read this before acting. */
 export async function getConsent(db: Executor, customerId: string): Promise<Consent> {
-  const row = await getCustomer(db, customerId);
+  const row = await db
+    .selectFrom('customers')
+    .select(['consent_personalisation', 'consent_marketing'])
+    .where('id', '=', customerId)
+    .executeTakeFirst();
+  if (!row) throw notFound('Customer', customerId);
   return { personalisation: row.consent_personalisation, marketing: row.consent_marketing };
 }
 
@@ -199,7 +215,7 @@ export async function updateCustomer(
   expectedVersion: number | null,
 ): Promise<CustomerRow> {
   return inTransaction(db, async (tx) => {
-    const current = await getCustomer(tx, id);
+    const current = await getCustomerRow(tx, id);
     if (expectedVersion !== null && expectedVersion !== current.version)
       throw staleVersion(presentCustomer(current));
     const now = new Date();
@@ -217,7 +233,7 @@ export async function updateCustomer(
       .where('version', '=', current.version)
       .returningAll()
       .executeTakeFirst();
-    if (!row) throw staleVersion(presentCustomer(await getCustomer(tx, id)));
+    if (!row) throw staleVersion(await getCustomer(tx, id));
     await emitEvent(tx, {
       type: 'customer.updated',
       resourceType: 'customer',

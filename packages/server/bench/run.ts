@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createBenchDatabase } from './lib/database.js';
 import { type LoadResult, runLoad } from './lib/load.js';
@@ -90,6 +90,8 @@ async function main() {
     description: string;
     load: LoadResult;
     peakRssMb: number | null;
+    /** 1-minute load average after the run: other work on the machine skews the figures. */
+    loadAverage: number;
   }> = [];
   let seedSeconds = 0;
   let idleRssMb: number | null = null;
@@ -117,20 +119,27 @@ async function main() {
       if (warmup > 0) await runLoad({ ...options, duration: warmup });
       const load = await runLoad({ ...options, duration, title: scenario.name });
       const peakRssMb = server.memory()?.peakMb ?? null;
-      results.push({ scenario: scenario.name, description: scenario.description, load, peakRssMb });
+      const loadAverage = loadavg()[0] ?? 0;
+      results.push({
+        scenario: scenario.name,
+        description: scenario.description,
+        load,
+        peakRssMb,
+        loadAverage,
+      });
       console.log(
-        `${scenario.name.padEnd(18)} ${fmt(load.requestsPerSecond).padStart(7)} req/s  p50 ${fmt(load.p50Ms, 1).padStart(5)} ms  p99 ${fmt(load.p99Ms, 1).padStart(5)} ms  errors ${load.errors}  non-2xx ${load.non2xx}  peak RSS ${peakRssMb === null ? 'n/a' : `${fmt(peakRssMb)} MB`}`,
+        `${scenario.name.padEnd(18)} ${fmt(load.requestsPerSecond).padStart(7)} req/s  p50 ${fmt(load.p50Ms, 1).padStart(5)} ms  p99 ${fmt(load.p99Ms, 1).padStart(5)} ms  errors ${load.errors}  non-2xx ${load.non2xx}  peak RSS ${peakRssMb === null ? 'n/a' : `${fmt(peakRssMb)} MB`}  load avg ${fmt(loadAverage, 1)}`,
       );
     }
   } finally {
     await cleanup();
   }
 
-  console.log(`\n| scenario | req/s | p50 ms | p99 ms | errors | non-2xx | server peak RSS |`);
-  console.log('|---|---:|---:|---:|---:|---:|---:|');
-  for (const { scenario, load, peakRssMb } of results) {
+  console.log(`\n| scenario | req/s | p50 ms | p99 ms | errors | non-2xx | server peak RSS | load avg |`);
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+  for (const { scenario, load, peakRssMb, loadAverage } of results) {
     console.log(
-      `| ${scenario} | ${fmt(load.requestsPerSecond)} | ${fmt(load.p50Ms, 1)} | ${fmt(load.p99Ms, 1)} | ${load.errors} | ${load.non2xx} | ${peakRssMb === null ? 'n/a' : `${fmt(peakRssMb)} MB`} |`,
+      `| ${scenario} | ${fmt(load.requestsPerSecond)} | ${fmt(load.p50Ms, 1)} | ${fmt(load.p99Ms, 1)} | ${load.errors} | ${load.non2xx} | ${peakRssMb === null ? 'n/a' : `${fmt(peakRssMb)} MB`} | ${fmt(loadAverage, 1)} |`,
     );
   }
   console.log(

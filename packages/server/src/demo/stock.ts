@@ -21,27 +21,29 @@ export function demoQuantity(sku: string): number {
 }
 
 /**
- * One warehouse serving every channel and a stock level for every variant, set through the
- * inventory module (so movements are recorded). A re-seed sets the same numbers, which
- * records nothing new. Returns how many levels it set.
+ * One warehouse serving every channel and a stock level for each variant whose SKU is in
+ * `skus`, set through the inventory module (so movements are recorded). Runs once: when
+ * the warehouse exists, a previous seed stocked it and stock may have moved since.
+ * Call it while the catalog is small: it pages through the products to find the variants.
+ * Returns how many levels it set.
  */
 export async function seedDemoStock(
   db: Db,
   channelIds: string[],
-  onProgress?: (done: number) => void,
+  skus: ReadonlySet<string>,
 ): Promise<number> {
   const locations = await listLocations(db, { limit: 100, after: null });
-  const warehouse =
-    locations.find((location) => location.name === WAREHOUSE) ??
-    (await createLocation(db, { name: WAREHOUSE, channel_ids: channelIds }));
+  if (locations.some((location) => location.name === WAREHOUSE)) return 0;
+  const warehouse = await createLocation(db, { name: WAREHOUSE, channel_ids: channelIds });
 
   const variants: Array<{ id: string; sku: string }> = [];
   let cursor: string | undefined;
   do {
     const page = await listProducts(db, { limit: 100, cursor });
-    for (const product of page.data) for (const variant of product.variants) variants.push(variant);
+    for (const product of page.data)
+      for (const variant of product.variants) if (skus.has(variant.sku)) variants.push(variant);
     cursor = page.next_cursor ?? undefined;
-  } while (cursor);
+  } while (cursor && variants.length < skus.size);
 
   let written = 0;
   for (let start = 0; start < variants.length; start += STOCK_BATCH) {
@@ -58,7 +60,6 @@ export async function seedDemoStock(
       }
     });
     written += batch.length;
-    onProgress?.(written);
   }
   return written;
 }

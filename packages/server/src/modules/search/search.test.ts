@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer, unique } from '../../../test/harness.js';
 import { provideAffinities } from './affinities.js';
@@ -341,6 +342,33 @@ describe('sync with the catalog', () => {
     await server.admin('PUT', `/admin/v1/channels/${shop.other.id}/products`, { add: [id] });
     expect((await server.admin('DELETE', `/admin/v1/products/${id}`)).statusCode).toBe(204);
     expect((await search(key, 'q=shopper')).total).toBe(0);
+  });
+});
+
+describe('concurrent writers', () => {
+  it('never deadlock on the index when they touch the same products in opposite orders', async () => {
+    const [a, b] = [
+      await createProduct({ title: 'Pair A', ...variants(['S', 'M'], 1000), channel_ids: [shop.channel.id] }),
+      await createProduct({ title: 'Pair B', ...variants(['S', 'M'], 1000), channel_ids: [shop.channel.id] }),
+    ];
+    const priceIds = async (id: string): Promise<string[]> =>
+      (await server.admin('GET', `/admin/v1/products/${id}`))
+        .json()
+        .variants.map((v: { prices: Array<{ id: string }> }) => v.prices[0].id);
+    const [a1, a2] = await priceIds(a);
+    const [b1, b2] = await priceIds(b);
+    const raise = (first: string, second: string) =>
+      server.db.transaction().execute(async (tx) => {
+        await sql`UPDATE prices SET amount = amount + 500 WHERE id = ${first}`.execute(tx);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        await sql`UPDATE prices SET amount = amount + 500 WHERE id = ${second}`.execute(tx);
+      });
+    await Promise.all([raise(a1, b1), raise(b2, a2)]);
+    const hits = (await search(shop.channel.key, 'q=pair&sort=title')).data;
+    expect(hits.map((hit) => hit.price_range)).toEqual([
+      { currency: 'EUR', min: 1500, max: 1600 },
+      { currency: 'EUR', min: 1500, max: 1600 },
+    ]);
   });
 });
 

@@ -116,6 +116,30 @@ describe('GET /admin/v1/events', () => {
       expect(after.data.map((e: { seq: number }) => e.seq)).toEqual([lateEvent.seq, early.seq]);
     },
   );
+  it.runIf(process.env.DATABASE_URL)(
+    'is not held back by a long transaction that writes no event',
+    async () => {
+      let release: () => void = () => {};
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let started: () => void = () => {};
+      const isRunning = new Promise<void>((resolve) => (started = resolve));
+      const unrelated = inTransaction(server.db, async (tx) => {
+        await tx
+          .insertInto('event_consumers')
+          .values({ name: unique('bulk-import'), last_seq: 0 })
+          .execute();
+        started();
+        await held;
+      });
+      await isRunning;
+      const resource = unique('busy');
+      const event = await emit('product.updated', resource);
+      const listed = (await server.admin('GET', `/admin/v1/events?resource_id=${resource}`)).json();
+      expect(listed.data.map((e: { id: string }) => e.id)).toEqual([event.id]);
+      release();
+      await unrelated;
+    },
+  );
 });
 
 describe('GET /admin/v1/events/stream', () => {

@@ -69,7 +69,7 @@ export const eventAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
           : { all: true, types };
       await serveStream(request, reply, {
         stream: 'admin',
-        filter,
+        filters: [filter],
         render: async (event) =>
           (query.channel_id && event.channel_id !== query.channel_id) ||
           (query.customer_id && event.customer_id !== query.customer_id)

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError, problemBody } from '../../http/problem.js';
 import type { BusFilter } from './bus.js';
 import { readEvents } from './horizon.js';
 import type { EventRow } from './tables.js';
@@ -13,13 +14,21 @@ export interface SseMessage {
 export interface StreamSpec {
   /** Metrics label: which kind of stream this is. */
   stream: string;
-  filter: BusFilter;
+  /** What to receive from the bus; an event matching several filters arrives once per filter. */
+  filters: BusFilter[];
+  /** Cheap synchronous pre-check on the bus's turn (skips queueing events this stream ignores). */
+  accept?: (event: EventRow) => boolean;
+  /** Events missed after a `Last-Event-ID` (default: the first filter, read from the outbox). */
+  replay?: (afterSeq: number, upToSeq: number, limit: number) => Promise<EventRow[]>;
   /**
    * Sent on a fresh connect (no Last-Event-ID) before any live event, e.g. the current cart.
    * They carry the bus position as id, so a reconnect resumes from there.
    */
   initial?: () => Promise<Array<Omit<SseMessage, 'id'>>>;
-  /** Turns one event into what the client receives (or null to skip it). */
+  /**
+   * Turns one event into what the client receives (null: skip it). Throwing an ApiError
+   * (e.g. 404 when the caller lost access) sends it as an `error` message and ends the stream.
+   */
   render: (event: EventRow) => Promise<SseMessage | null>;
 }
 
@@ -55,7 +64,6 @@ export async function serveStream(
   spec: StreamSpec,
 ): Promise<void> {
   const { eventRuntime, metrics, merx } = request.server;
-  const heartbeatMs = merx.config.sseHeartbeatMs;
   const resumeAfter = lastEventId(request);
 
   reply.hijack();
@@ -69,65 +77,83 @@ export async function serveStream(
     'x-accel-buffering': 'no',
     'x-request-id': request.id,
   });
-  res.write(`retry: 2000\n: connected\n\n`);
+  res.write('retry: 2000\n: connected\n\n');
 
   let closed = false;
   let live = false;
+  let lastSent = resumeAfter ?? 0;
   const buffered: EventRow[] = [];
   let chain = Promise.resolve();
   const send = (message: SseMessage | null) => {
     if (!message || closed) return;
+    // One event can match several filters (and replay overlaps the buffer): send each seq once.
+    if (message.id <= lastSent) return;
+    lastSent = Math.max(lastSent, message.id);
     res.write(formatSse(message));
     if (res.writableLength > MAX_BUFFERED_BYTES) res.destroy();
   };
+  const fail = (error: unknown) => {
+    if (error instanceof ApiError) {
+      res.write(formatSse({ event: 'error', data: problemBody(error.status, error.code, error.message) }));
+    } else {
+      request.log.error({ err: error }, 'stream failed');
+    }
+    close();
+  };
   const handle = (event: EventRow) => {
     chain = chain.then(async () => {
-      if (!closed) send(await spec.render(event));
+      if (!closed && event.seq > lastSent) send(await spec.render(event));
     });
-    chain = chain.catch((error) => {
-      request.log.error({ err: error }, 'stream render failed');
-      res.destroy();
-    });
+    chain = chain.catch(fail);
   };
 
-  const subscription = eventRuntime.bus.subscribe(spec.filter, (event) =>
-    live ? handle(event) : buffered.push(event),
+  const subscriptions = spec.filters.map((filter) =>
+    eventRuntime.bus.subscribe(filter, (event) => {
+      if (spec.accept && !spec.accept(event)) return;
+      if (live) handle(event);
+      else buffered.push(event);
+    }),
   );
-  const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), heartbeatMs);
+  const position = subscriptions[0]?.position ?? eventRuntime.bus.position;
+  const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), merx.config.sseHeartbeatMs);
   metrics.streamSubscribers.inc({ stream: spec.stream });
   const cleanup = () => {
     if (closed) return;
     closed = true;
     clearInterval(heartbeat);
-    subscription.close();
+    for (const subscription of subscriptions) subscription.close();
     eventRuntime.streams.delete(close);
     metrics.streamSubscribers.dec({ stream: spec.stream });
   };
-  const close = () => {
+  function close() {
     cleanup();
     res.end();
-  };
+  }
   eventRuntime.streams.add(close);
   res.on('close', cleanup);
-  request.raw.on('close', cleanup);
 
+  const replay =
+    spec.replay ??
+    ((after: number, upTo: number, limit: number) =>
+      readEvents(merx.db, after, upTo, limit, spec.filters[0]));
   try {
     if (resumeAfter === null) {
-      for (const message of (await spec.initial?.()) ?? []) send({ ...message, id: subscription.position });
+      for (const message of (await spec.initial?.()) ?? []) {
+        res.write(formatSse({ ...message, id: position }));
+      }
+      lastSent = position;
     } else {
       let after = resumeAfter;
       for (;;) {
-        const missed = await readEvents(merx.db, after, subscription.position, REPLAY_BATCH, spec.filter);
+        const missed = await replay(after, position, REPLAY_BATCH);
         for (const event of missed) send(await spec.render(event));
         if (missed.length < REPLAY_BATCH || closed) break;
         after = missed[missed.length - 1].seq;
       }
     }
     live = true;
-    for (const event of buffered.splice(0)) handle(event);
+    for (const event of buffered.splice(0).sort((a, b) => a.seq - b.seq)) handle(event);
   } catch (error) {
-    request.log.error({ err: error }, 'stream replay failed');
-    cleanup();
-    res.destroy();
+    fail(error);
   }
 }

@@ -52,7 +52,8 @@ export async function buildApp({ config, database, logger = true }: BuildOptions
   await app.register(rateLimit, {
     max: config.rateLimitPerMinute,
     timeWindow: '1 minute',
-    keyGenerator: (request) => request.headers.authorization ?? request.ip,
+    // Per caller, not per key: every shopper of a channel shares its publishable key.
+    keyGenerator: (request) => `${request.ip}|${request.headers.authorization ?? ''}`,
   });
   await registerOpenApi(app);
   registerHttpCaching(app);

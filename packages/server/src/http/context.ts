@@ -55,6 +55,8 @@ declare module 'fastify' {
     admin: AdminPrincipal;
   }
   interface FastifyContextConfig {
+    /** The response carries a credential: never stored for Idempotency-Key replays. */
+    returnsCredential?: boolean;
     /** Admin route reachable without credentials (staff login). */
     public?: boolean;
     /** Admin scope the route requires, e.g. `catalog:write`. */

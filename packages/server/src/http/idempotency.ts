@@ -44,7 +44,9 @@ export function registerIdempotency(app: FastifyInstance): void {
   app.decorateRequest('idempotency', null);
 
   app.addHook('preHandler', async (request, reply) => {
-    if (request.method !== 'POST') return;
+    // A credential (session token) must not sit in the replay table: such routes are simply
+    // not replayed, and a retried login opens another session.
+    if (request.method !== 'POST' || request.routeOptions.config?.returnsCredential) return;
     const header = request.headers['idempotency-key'];
     if (header === undefined) return;
     const key = String(header);

@@ -60,6 +60,7 @@ export const customerStoreRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/customers/login',
     {
+      config: { returnsCredential: true },
       schema: {
         tags,
         summary: 'Log in',

@@ -32,7 +32,7 @@ export const staffAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/staff/login',
     {
-      config: { public: true },
+      config: { public: true, returnsCredential: true },
       schema: {
         tags,
         summary: 'Staff login',

@@ -70,7 +70,13 @@ async function buildShop(): Promise<Shop & { other: { id: string; key: string } 
   const tees = await createCategory('T-Shirts', apparel.id);
   const footwear = await createCategory('Footwear');
   const running = await createCategory('Running shoes', footwear.id);
+  const summer = await server.admin('POST', '/admin/v1/collections', {
+    handle: unique('summer'),
+    title: 'Summer',
+  });
+  expect(summer.statusCode).toBe(201);
   const inChannel = { channel_ids: [channel.id] };
+  const inSummer = { collection_ids: [summer.json().id] };
   const ids = {
     classic: await createProduct({
       title: 'Classic T-Shirt',
@@ -79,6 +85,7 @@ async function buildShop(): Promise<Shop & { other: { id: string; key: string } 
       attributes: { brand: 'Loomwell' },
       ...variants(['S', 'M', 'L'], 1500, ['Red', 'Blue']),
       ...inChannel,
+      ...inSummer,
     }),
     graphic: await createProduct({
       title: 'Graphic T-Shirt',
@@ -110,6 +117,7 @@ async function buildShop(): Promise<Shop & { other: { id: string; key: string } 
       category_ids: [apparel.id],
       ...variants(['M'], 900),
       ...inChannel,
+      ...inSummer,
     }),
     draft: await createProduct({
       title: 'Unreleased T-Shirt',
@@ -128,6 +136,7 @@ async function buildShop(): Promise<Shop & { other: { id: string; key: string } 
   return {
     channel,
     other,
+    summer: summer.json().id as string,
     categories: { apparel: apparel.id, tees: tees.id, footwear: footwear.id, running: running.id },
     ids,
   };
@@ -144,7 +153,7 @@ async function search(key: string, query: string) {
     corrections: Array<{ token: string; corrected_to: string[] }>;
     facets: {
       categories: Array<{ id: string; name: string; count: number }>;
-      collections: Array<{ id: string; count: number }>;
+      collections: Array<{ id: string; handle: string; title: string; count: number }>;
       options: Array<{ name: string; values: Array<{ value: string; count: number }> }>;
       price: Array<{ min: number; max: number | null; count: number }>;
       in_stock: { true: number; false: number };
@@ -237,6 +246,12 @@ describe('filters and facets', () => {
       'Trail Running Shoes',
     ]);
     expect((await search(key, 'category=no-such-category')).total).toBe(0);
+    const collections = (await search(key, '')).facets.collections;
+    expect(collections.map((c) => [c.title, c.count])).toEqual([['Summer', 2]]);
+    expect(titles((await search(key, `collection=${collections[0].handle}`)).data)).toEqual([
+      'Classic T-Shirt',
+      'Wool socks',
+    ]);
   });
 
   it('counts each facet value as the size of the result filtered by it', async () => {
@@ -246,6 +261,7 @@ describe('filters and facets', () => {
       '',
       'option=Colour:Red',
       `category=${shop.categories.apparel}&in_stock=true`,
+      `collection=${shop.summer}&price_max=2000`,
     ]) {
       const result = await search(key, base);
       const expectTotal = async (extra: string, replaced: string | null, count: number) => {
@@ -256,6 +272,8 @@ describe('filters and facets', () => {
       };
       for (const facet of result.facets.categories)
         await expectTotal(`category=${facet.id}`, 'category', facet.count);
+      for (const facet of result.facets.collections)
+        await expectTotal(`collection=${facet.id}`, 'collection', facet.count);
       for (const option of result.facets.options) {
         for (const { value, count } of option.values) {
           // Disjunctive: the option's own filter is replaced, the other options' filters stay.

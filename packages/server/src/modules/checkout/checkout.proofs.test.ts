@@ -11,11 +11,11 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const countBy = (statuses: number[]) =>
-  statuses.reduce<Record<number, number>>(
-    (counts, status) => ({ ...counts, [status]: (counts[status] ?? 0) + 1 }),
-    {},
-  );
+function countBy(statuses: number[]): Record<number, number> {
+  const counts: Record<number, number> = {};
+  for (const status of statuses) counts[status] = (counts[status] ?? 0) + 1;
+  return counts;
+}
 
 async function paymentsOfChannel(channelId: string) {
   return server.db

@@ -61,7 +61,7 @@ export function decide(locked: LockedOrder, action: OrderAction): TransitionResu
   } catch (error) {
     if (!(error instanceof OrderTransitionError)) throw error;
     if (error.code === 'illegal_transition') {
-      throw new ApiError(409, 'illegal_transition', error.message, { status: locked.order.status });
+      throw new ApiError(409, 'illegal_transition', error.message, { order_status: locked.order.status });
     }
     throw new ApiError(422, error.code, error.message, {
       errors: [{ field: error.field ?? '/body', message: error.message }],

@@ -29,6 +29,11 @@ import type { OrderRow } from './tables.js';
 
 const actorOf = (request: FastifyRequest): Actor => ({ kind: request.admin.kind, id: request.admin.id });
 
+// Capture and cancel have only optional fields: a POST without any body means "{}".
+const bodyOptional = async (request: FastifyRequest) => {
+  request.body ??= {};
+};
+
 export const orderAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addSchema(Payment);
   app.addSchema(OrderSummary);
@@ -82,6 +87,7 @@ export const orderAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/orders/:id/capture',
     {
       config: write,
+      preValidation: bodyOptional,
       schema: {
         tags,
         summary: 'Capture the payment',
@@ -116,6 +122,7 @@ export const orderAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/orders/:id/cancel',
     {
       config: write,
+      preValidation: bodyOptional,
       schema: {
         tags,
         summary: 'Cancel an order',

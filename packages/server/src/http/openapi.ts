@@ -76,6 +76,17 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
           name: 'Shipping & tax',
           description: 'Regions with tax rates and their shipping options (secret key)',
         },
+        {
+          name: 'Checkout',
+          description:
+            'Checkout, payment provider webhooks and per-channel capture settings; the `test` provider’s card tokens are listed on the checkout route',
+        },
+        {
+          name: 'Orders',
+          description:
+            'Orders for their shoppers (publishable key) and for the merchant: capture, refund, cancel, fulfil, deliver, return (secret key)',
+        },
+        { name: 'Promotions', description: 'Codes and automatic promotions with usage limits (secret key)' },
         { name: 'Operations', description: 'Health, readiness and Prometheus metrics' },
       ],
     },

@@ -27,7 +27,7 @@ export const checkoutStoreRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/carts/:id/checkout',
     {
       schema: {
-        tags: ['Store'],
+        tags: ['Checkout'],
         summary: 'Check out a cart',
         description: [
           'Prices the cart again from server data (nothing in the body can change a price or total), holds the stock, counts promotion uses, authorises the payment and writes the order: all of it or none of it.',
@@ -74,7 +74,7 @@ export const checkoutStoreRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
 export const checkoutAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addSchema(CheckoutSettings);
-  const tags = ['Orders'];
+  const tags = ['Checkout'];
   const db = app.merx.db;
 
   app.get(
@@ -128,7 +128,7 @@ export const checkoutPublicRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/payments/test/webhook',
     {
       schema: {
-        tags: ['Payments'],
+        tags: ['Checkout'],
         summary: 'Test provider webhook',
         description: `Settles a \`tok_3ds\` payment. Body \`{"type":"payment.authorised"|"payment.failed","reference":"tpay_…"}\`; header \`${TEST_WEBHOOK_SIGNATURE_HEADER}: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>" with MERX_TEST_PAYMENTS_WEBHOOK_SECRET>\`. Refused (400 \`invalid_webhook\`) when the signature does not match or the timestamp is more than 5 minutes off. Repeated deliveries are harmless.`,
         response: { 200: WebhookResult, ...errorResponses(404) },

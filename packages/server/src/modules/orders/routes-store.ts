@@ -17,7 +17,7 @@ export const orderStoreRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addSchema(Payment);
   app.addSchema(OrderSummary);
   app.addSchema(Order);
-  const tags = ['Store'];
+  const tags = ['Orders'];
   const db = app.merx.db;
 
   app.get(

@@ -76,7 +76,7 @@ export async function lockCartForWrite(
     throw staleVersion(await currentState(locked));
   if (cart.status !== 'active') {
     throw conflict('cart_not_active', `The cart is ${cart.status} and can no longer change`, {
-      status: cart.status,
+      cart_status: cart.status,
       order_id: cart.order_id,
       merged_into: cart.merged_into,
     });

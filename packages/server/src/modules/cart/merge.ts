@@ -129,7 +129,9 @@ export async function mergeCartsAtLogin(
     throw notFound('Cart', input.guestCartId);
   }
   if (guest.status !== 'active') {
-    throw new ApiError(409, 'cart_not_active', `The guest cart is ${guest.status}`, { status: guest.status });
+    throw new ApiError(409, 'cart_not_active', `The guest cart is ${guest.status}`, {
+      cart_status: guest.status,
+    });
   }
   const customerCart = locked.find((cart) => cart.id === ownCart?.id) ?? null;
   const guestLines = await tx

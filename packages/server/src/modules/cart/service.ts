@@ -4,6 +4,7 @@ import { ApiError, type FieldError, invalid, notFound } from '../../http/problem
 import { newId } from '../../lib/ids.js';
 import { isCountryCode } from '../customers/countries.js';
 import { emitEvent } from '../events/outbox.js';
+import { getAvailability } from '../inventory/availability.js';
 import {
   cartReservationExpiry,
   releaseReservations,
@@ -182,6 +183,15 @@ export async function finishWrite(
     await releaseReservations(tx, { cartId });
   }
 
+  // Stock shown on the lines must include the holds just taken or given back.
+  const heldChanged = moved || (settings.point === 'at_add_to_cart' && options.linesChanged);
+  const stockNow = heldChanged
+    ? await getAvailability(tx, {
+        channelId: access.channelId,
+        variantIds: priced.lines.map((e) => e.line.variant_id),
+      })
+    : null;
+
   // The chosen option is dropped once it no longer serves the cart (address or weight changed).
   const keepShipping = priced.shipping !== null;
   const bumped = await tx
@@ -199,7 +209,11 @@ export async function finishWrite(
     {
       ...priced,
       cart: bumped,
-      lines: priced.lines.map((entry, i) => ({ ...entry, line: finalState.lines[i] ?? entry.line })),
+      lines: priced.lines.map((entry, i) => ({
+        ...entry,
+        line: finalState.lines[i] ?? entry.line,
+        availability: stockNow ? (stockNow.get(entry.line.variant_id) ?? null) : entry.availability,
+      })),
     },
     {
       repricedForChannel: moved ? access.channelId : null,
@@ -450,7 +464,7 @@ export async function markCartCompleted(
   if (!cart) throw notFound('Cart', cartId);
   if (cart.status !== 'active') {
     throw new ApiError(409, 'cart_not_active', `The cart is ${cart.status} and can no longer change`, {
-      status: cart.status,
+      cart_status: cart.status,
       order_id: cart.order_id,
     });
   }

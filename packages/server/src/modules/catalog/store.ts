@@ -2,7 +2,7 @@ import { type RawBuilder, sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import { decodeCursor, encodeCursor, type PageResult } from '../../http/pagination.js';
 import { ApiError } from '../../http/problem.js';
-import { type PriceScope, selectedPriceSubquery } from '../pricing/sql.js';
+import { type PriceScope, selectedPriceSubquery, selectedPricesOfAllVariants } from '../pricing/sql.js';
 import { descendantCategoryIds, likePattern } from './products.js';
 import type { MediaItem } from './tables.js';
 
@@ -59,9 +59,10 @@ const optionsJson = (productId: RawBuilder<unknown>) => sql`(
     ORDER BY po.position, po.id), '[]')
   FROM product_options po WHERE po.product_id = ${productId})`;
 
-const fromPrice = (scope: PriceScope) => sql`(
-  SELECT min(sp.amount) FROM variants fv CROSS JOIN LATERAL (${selectedPriceSubquery(sql.ref('fv.id'), scope)}) sp
-  WHERE fv.product_id = p.id)`;
+/** Each product's lowest selected variant price, for the whole catalog in one hash join. */
+const fromPrices = (scope: PriceScope) => sql`SELECT v.product_id, min(sp.amount) AS fp
+  FROM (${selectedPricesOfAllVariants(scope)}) sp JOIN variants v ON v.id = sp.variant_id
+  GROUP BY v.product_id`;
 
 function optionFilter(options: NonNullable<StoreListQuery['options']>): RawBuilder<unknown> {
   const byName = new Map<string, string[]>();
@@ -102,11 +103,11 @@ function ordering(sort: StoreSort, after: unknown[] | null) {
       const where = !after
         ? sql`true`
         : price === null
-          ? sql`(fp IS NULL AND p.id ${cmp} ${id})`
-          : sql`(fp ${cmp} ${Number(price)} OR (fp = ${Number(price)} AND p.id ${cmp} ${id}) OR fp IS NULL)`;
+          ? sql`(pp.fp IS NULL AND p.id ${cmp} ${id})`
+          : sql`(pp.fp ${cmp} ${Number(price)} OR (pp.fp = ${Number(price)} AND p.id ${cmp} ${id}) OR pp.fp IS NULL)`;
       return {
         where,
-        order: sql`fp ${direction} NULLS LAST, p.id ${direction}`,
+        order: sql`pp.fp ${direction} NULLS LAST, p.id ${direction}`,
         outer: sql`from_price ${direction} NULLS LAST, id ${direction}`,
       };
     }
@@ -143,11 +144,12 @@ export async function listStoreProducts(
     filters.push(sql`EXISTS (SELECT 1 FROM variants rv CROSS JOIN LATERAL (${selectedPriceSubquery(sql.ref('rv.id'), scope)}) rp
       WHERE rv.product_id = p.id AND rp.amount >= ${query.priceMin ?? 0} AND rp.amount <= ${query.priceMax ?? Number.MAX_SAFE_INTEGER})`);
   const order = ordering(query.sort, after);
-  const result = await sql<StoreProductRow>`WITH page AS (
+  const result =
+    await sql<StoreProductRow>`WITH ${byPrice ? sql`product_price AS (${fromPrices(scope)}),` : sql``} page AS (
       SELECT p.id, p.handle, p.title, p.description, p.attributes, p.media, p.created_at,
-        ${byPrice ? sql`fp` : sql`NULL::bigint`} AS from_price
+        ${byPrice ? sql`pp.fp` : sql`NULL::bigint`} AS from_price
       FROM product_channels pc JOIN products p ON p.id = pc.product_id
-      ${byPrice ? sql`CROSS JOIN LATERAL ${fromPrice(scope)} AS fp_row(fp)` : sql``}
+      ${byPrice ? sql`LEFT JOIN product_price pp ON pp.product_id = p.id` : sql``}
       WHERE pc.channel_id = ${scope.channelId} AND p.status = 'published'
         ${filters.length ? sql`AND ${sql.join(filters, sql` AND `)}` : sql``}
         AND ${order.where}

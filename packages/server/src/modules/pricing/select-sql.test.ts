@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer, unique } from '../../../test/harness.js';
 import { selectPrice } from './select.js';
 import { priceVariants, toCandidate } from './service.js';
-import { selectedPriceSubquery } from './sql.js';
+import { selectedPriceSubquery, selectedPricesOfAllVariants } from './sql.js';
 import type { PriceRow } from './tables.js';
 
 let server: TestServer;
@@ -28,7 +28,7 @@ const NOW_MS = Date.parse('2030-06-01T12:00:00Z');
 const HOUR = 3_600_000;
 
 describe('the SQL price selection', () => {
-  it('picks exactly what selectPrice picks', async () => {
+  it('picks exactly what selectPrice picks, per variant and for all variants at once', async () => {
     const candidate = fc.record({
       amount: fc.nat({ max: 100_000 }),
       currency: fc.constantFrom('EUR', 'USD'),
@@ -96,6 +96,11 @@ describe('the SQL price selection', () => {
           id: string;
         }>`${selectedPriceSubquery(sql.lit(variantId), context)}`.execute(server.db);
         expect(fromSql.rows[0]?.id ?? null).toBe(expected?.id ?? null);
+        const allVariants = await sql<{
+          id: string;
+        }>`SELECT id FROM (${selectedPricesOfAllVariants(context)}) s
+          WHERE s.variant_id = ${variantId}`.execute(server.db);
+        expect(allVariants.rows[0]?.id ?? null).toBe(expected?.id ?? null);
         const fromService = await priceVariants(server.db, { ...context, variantIds: [variantId] });
         expect(fromService.get(variantId)?.priceId ?? null).toBe(expected?.id ?? null);
       }),

@@ -243,6 +243,15 @@ export async function refundPayment(
   };
 }
 
+/** A payment whose checkout was given up: it will never be captured. */
+export async function markPaymentFailed(db: Executor, paymentId: string, reason: string): Promise<void> {
+  await db
+    .updateTable('payments')
+    .set({ status: 'failed', last_error: reason, updated_at: sql`now()` })
+    .where('id', '=', paymentId)
+    .execute();
+}
+
 /** Keeps an operator-facing note of the last thing that went wrong with the payment. */
 export async function notePaymentError(db: Executor, paymentId: string, error: string): Promise<void> {
   await db

@@ -1,4 +1,6 @@
+import cluster from 'node:cluster';
 import { Command } from 'commander';
+import { parseWorkers, startCluster } from './cluster.js';
 import { defaultCommandContext } from './commands/context.js';
 import { registerImportCommand } from './commands/import.js';
 import { registerKeysCommands } from './commands/keys.js';
@@ -14,8 +16,13 @@ program
   .command('start')
   .description('Migrate, seed the demo catalog on first run, and serve the API')
   .option('--no-seed', 'do not seed the demo catalog on first run')
-  .action(async (options: { seed: boolean }) => {
-    const server = await startServer(loadConfig(), { seedDemo: options.seed });
+  .option('--workers <n>', 'API processes sharing the port (more than 1 needs PostgreSQL)', '1')
+  .action(async (options: { seed: boolean; workers: string }) => {
+    const config = loadConfig();
+    const workers = parseWorkers(options.workers, config);
+    if (typeof workers === 'string') return program.error(workers);
+    if (workers > 1 && cluster.isPrimary) return startCluster(config, workers, { seedDemo: options.seed });
+    const server = await startServer(config, { seedDemo: options.seed, prepared: cluster.isWorker });
     let stopping = false;
     const shutdown = async (signal: string) => {
       if (stopping) return;

@@ -19,6 +19,8 @@ export interface StartOptions {
   /** Seed the demo catalog when the database has no channels yet (first run only). */
   seedDemo?: boolean;
   print?: (line: string) => void;
+  /** Migrations and first-run setup already done (cluster workers: the primary did them). */
+  prepared?: boolean;
 }
 
 /** First start only: the admin secret key comes from MERX_SECRET_KEY or is generated and printed once. */
@@ -45,9 +47,13 @@ async function ensureOwnerStaff(database: DatabaseHandle, print: (line: string) 
   );
 }
 
-export async function startServer(config: MerxConfig, options: StartOptions = {}): Promise<RunningServer> {
-  const print = options.print ?? ((line: string) => console.log(line));
-  const database = await openDatabase(config);
+/** Migrations and first-run setup: run once per start, before any process serves. */
+export async function prepareDatabase(
+  database: DatabaseHandle,
+  config: MerxConfig,
+  options: StartOptions,
+  print: (line: string) => void,
+): Promise<void> {
   const { applied } = await migrate(database.db);
   if (applied.length > 0) print(`Applied ${applied.length} migration(s)`);
   await ensureAdminKey(database, config, print);
@@ -57,9 +63,12 @@ export async function startServer(config: MerxConfig, options: StartOptions = {}
     print('First run: seeding the demo catalog…');
     await seedDemoCatalog(database.db, { print });
   }
-  const app = await buildApp({ config, database });
-  await app.listen({ host: config.host, port: config.port });
-  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
+}
+
+export const serverUrl = (config: MerxConfig) =>
+  `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
+
+export async function printBanner(database: DatabaseHandle, url: string, print: (line: string) => void) {
   const channels = await listChannels(database.db);
   const keys = await listApiKeys(database.db);
   print(`Merx API on ${url}  ·  docs ${url}/docs  ·  OpenAPI ${url}/openapi.json`);
@@ -68,6 +77,16 @@ export async function startServer(config: MerxConfig, options: StartOptions = {}
       print(`  ${channel.name.padEnd(14)} (${channel.kind}) publishable key: ${key.publishable_token}`);
     }
   }
+}
+
+export async function startServer(config: MerxConfig, options: StartOptions = {}): Promise<RunningServer> {
+  const print = options.print ?? ((line: string) => console.log(line));
+  const database = await openDatabase(config);
+  if (!options.prepared) await prepareDatabase(database, config, options, print);
+  const app = await buildApp({ config, database });
+  await app.listen({ host: config.host, port: config.port });
+  const url = serverUrl(config);
+  if (!options.prepared) await printBanner(database, url, print);
   return {
     app,
     database,

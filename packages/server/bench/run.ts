@@ -4,13 +4,13 @@
  * Seeds a fresh database (PGlite in a temp dir, or a new `merx_bench_<ts>` database on the
  * PostgreSQL named by DATABASE_URL), starts the server as a child process on 127.0.0.1,
  * loads it with autocannon from this process, prints req/s, latency and the server's peak
- * RSS per scenario, then stops the server and removes the database.
+ * RSS per scenario, then stops the server and removes the database. `--existing` uses the
+ * already seeded database DATABASE_URL or MERX_DATA_DIR names instead, and keeps it.
  */
-import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
-import { createBenchDatabase } from './lib/database.js';
+import { createBenchDatabase, existingBenchDatabase } from './lib/database.js';
 import { type LoadResult, runLoad } from './lib/load.js';
 import { runMerx, type ServerProcess, startServerProcess } from './lib/server-process.js';
 import { scenarios } from './scenarios/index.js';
@@ -24,6 +24,7 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '50' },
     scenarios: { type: 'string' },
     json: { type: 'string' },
+    existing: { type: 'boolean', default: false },
   },
 });
 
@@ -76,11 +77,14 @@ async function connect(server: ServerProcess, secretKey: string): Promise<BenchT
 const fmt = (value: number, digits = 0) => value.toLocaleString('en-GB', { maximumFractionDigits: digits });
 
 async function main() {
-  const database = await createBenchDatabase(process.env.DATABASE_URL);
-  const secretKey = `sk_bench_${randomBytes(18).toString('base64url')}`;
+  const database = args.existing
+    ? existingBenchDatabase(process.env.DATABASE_URL, process.env.MERX_DATA_DIR)
+    : await createBenchDatabase(process.env.DATABASE_URL);
   let server: ServerProcess | null = null;
+  let revokeKey: () => Promise<void> = async () => {};
   const cleanup = async () => {
     await server?.stop();
+    if (args.existing) await revokeKey();
     await database.drop();
   };
   process.once('SIGINT', () => void cleanup().finally(() => process.exit(130)));
@@ -96,19 +100,27 @@ async function main() {
   let seedSeconds = 0;
   let idleRssMb: number | null = null;
   try {
-    console.log(`Merx benchmark: ${database.label}, ${fmt(products)} products`);
+    console.log(`Merx benchmark: ${database.label}${args.existing ? '' : `, ${fmt(products)} products`}`);
     console.log(
       `${cpus().length} CPU(s) (${cpus()[0]?.model ?? 'unknown'}), ${fmt(totalmem() / 2 ** 30, 1)} GiB RAM, Node ${process.version}`,
     );
-    const seedStarted = Date.now();
-    await runMerx(['seed', '--products', String(products)], database.env, 60 * 60_000);
-    seedSeconds = (Date.now() - seedStarted) / 1000;
-    console.log(`Seeded in ${fmt(seedSeconds, 1)} s`);
+    if (!args.existing) {
+      const seedStarted = Date.now();
+      await runMerx(['seed', '--products', String(products)], database.env, 60 * 60_000);
+      seedSeconds = (Date.now() - seedStarted) / 1000;
+      console.log(`Seeded in ${fmt(seedSeconds, 1)} s`);
+    }
 
-    server = await startServerProcess(
-      { ...database.env, MERX_SECRET_KEY: secretKey },
-      { readyTimeoutMs: 120_000 },
+    // A key of its own (revoked afterwards), so the bench also works on an existing database.
+    const created = await runMerx(
+      ['keys', 'create-secret', '--scopes', '*', '--name', 'bench'],
+      database.env,
+      120_000,
     );
+    const [, keyId, secretKey] = /^(key_\w+)\s.*(sk_\S+)$/m.exec(created) ?? [];
+    if (!keyId || !secretKey) throw new Error('could not create a secret key for the benchmark');
+    revokeKey = () => runMerx(['keys', 'revoke', keyId], database.env, 120_000).then(() => {});
+    server = await startServerProcess(database.env, { readyTimeoutMs: 120_000 });
     idleRssMb = server.memory()?.rssMb ?? null;
     const target = await connect(server, secretKey);
     const headers = { authorization: `Bearer ${target.publishableKey}` };

@@ -13,6 +13,32 @@ export interface BenchDatabase {
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
+function assertLoopback(databaseUrl: string): void {
+  const host = new URL(databaseUrl).hostname;
+  if (!LOOPBACK.has(host)) throw new Error(`refusing to benchmark against ${host}: loopback only`);
+}
+
+/**
+ * `--existing`: the database DATABASE_URL (or MERX_DATA_DIR) names, already seeded, used
+ * as it is and left in place. For repeated runs against one large catalog.
+ */
+export function existingBenchDatabase(
+  databaseUrl: string | undefined,
+  dataDir: string | undefined,
+): BenchDatabase {
+  if (databaseUrl) {
+    assertLoopback(databaseUrl);
+    return {
+      kind: 'postgres',
+      env: {},
+      label: `PostgreSQL (existing ${new URL(databaseUrl).pathname.slice(1)})`,
+      drop: async () => {},
+    };
+  }
+  if (!dataDir) throw new Error('--existing needs DATABASE_URL or MERX_DATA_DIR');
+  return { kind: 'pglite', env: {}, label: `PGlite (existing ${dataDir})`, drop: async () => {} };
+}
+
 /**
  * PGlite: a fresh on-disk data directory in the OS temp dir. PostgreSQL: a fresh database
  * `merx_bench_<timestamp>` next to the one DATABASE_URL names, dropped afterwards, so a
@@ -20,6 +46,7 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
  * load anybody else's machine.
  */
 export async function createBenchDatabase(databaseUrl: string | undefined): Promise<BenchDatabase> {
+  if (databaseUrl) assertLoopback(databaseUrl);
   if (!databaseUrl) {
     const dataDir = mkdtempSync(join(tmpdir(), 'merx-bench-'));
     return {

@@ -19,17 +19,23 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Runs `merx <args>` to completion (seeding), streaming its output; rejects on a non-zero exit. */
-export function runMerx(args: string[], env: Record<string, string>, timeoutMs: number): Promise<void> {
+/** Runs `merx <args>` to completion, echoing and returning its output; rejects on a non-zero exit. */
+export function runMerx(args: string[], env: Record<string, string>, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [MERX_BIN, ...args], {
       env: { ...process.env, ...env },
-      stdio: ['ignore', 'inherit', 'inherit'],
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let output = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      output += chunk;
+      process.stdout.write(chunk);
     });
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
-      if (code === 0) resolve();
+      if (code === 0) resolve(output);
       else reject(new Error(`merx ${args.join(' ')} failed (${signal ?? `exit ${code}`})`));
     });
   });

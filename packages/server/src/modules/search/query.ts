@@ -212,10 +212,19 @@ export async function runSearch(db: Executor, query: SearchSql): Promise<SearchR
         (d.stock_everywhere OR d.stock_channel_ids @> ARRAY[${query.channelId}]::text[]) AS in_stock,
         ${relevance} AS relevance, ${sql.join(columns)}
       FROM search_documents d
-      LEFT JOIN search_prices sp
-        ON sp.channel_id = ${query.channelId} AND sp.currency = ${query.currency} AND sp.product_id = d.product_id
-      WHERE d.channel_ids @> ARRAY[${query.channelId}]::text[]
-        ${text ? sql`AND d.document @@ ${text.tsquery}::tsquery` : sql``}
+      -- A primary-key probe per match, whatever the planner believes about table sizes.
+      LEFT JOIN LATERAL (
+        SELECT p.min_amount, p.max_amount FROM search_prices p
+        WHERE p.channel_id = ${query.channelId} AND p.currency = ${query.currency} AND p.product_id = d.product_id
+        LIMIT 1 -- keeps the subquery correlated (not flattened into a join)
+      ) sp ON true
+      WHERE ${
+        text
+          ? // With words, the text index narrows best; the channel test (written so no index
+            // serves it) then runs on those matches only.
+            sql`d.document @@ ${text.tsquery}::tsquery AND ${query.channelId} = ANY (d.channel_ids)`
+          : sql`d.channel_ids @> ARRAY[${query.channelId}]::text[]`
+      }
     ),
     hits AS (SELECT * FROM base WHERE ${all(null)}),
     page AS (

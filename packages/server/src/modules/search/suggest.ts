@@ -37,7 +37,7 @@ export async function suggest(
     UNION ALL
     (SELECT 'product', c.product_id, c.handle, c.title, similarity(c.title_lower, ${plain}) AS score
       FROM (SELECT d.product_id, d.handle, d.title, d.title_lower FROM search_documents d
-        WHERE d.channel_ids @> ARRAY[${input.channelId}]::text[] AND d.document @@ ${titleQuery}::tsquery
+        WHERE d.document @@ ${titleQuery}::tsquery AND ${input.channelId} = ANY (d.channel_ids)
         LIMIT ${CANDIDATES}) c
       ORDER BY score DESC, c.title, c.product_id LIMIT ${input.limit})`.execute(db);
   const categories = result.rows.filter((row) => row.type === 'category');

@@ -15,7 +15,7 @@ import { getReservationSettings } from '../inventory/settings.js';
 import { type CartAccess, type CartWithLines, getCart, lockCartForWrite } from './access.js';
 import { type PresentedCart, presentCart } from './present.js';
 import { type PricedCart, priceCart } from './pricing.js';
-import type { Address, CartRow, LineSnapshot } from './tables.js';
+import type { Address, CartLineRow, CartRow, LineSnapshot } from './tables.js';
 
 /** Per-line and per-cart limits (part of the API contract, also enforced by the schema). */
 export const MAX_QUANTITY = 999;
@@ -140,6 +140,8 @@ export async function finishWrite(
     );
   }
 
+  // Remember what the shopper is shown now, so a later price change can be reported.
+  const shownLines = new Map<string, CartLineRow>();
   for (const entry of priced.lines) {
     const snapshot = snapshotOf(entry);
     if (!snapshot) continue;
@@ -156,28 +158,31 @@ export async function finishWrite(
       })
       .where('id', '=', entry.line.id)
       .execute();
+    shownLines.set(entry.line.id, { ...entry.line, unit_price: entry.unitPrice, snapshot });
   }
 
   const settings = await getReservationSettings(tx, access.channelId);
+  // Holds taken at checkout start never lapse, so only add-to-cart holds have an expiry to show.
+  let holdsExpireAt: Date | null = null;
   if (settings.point === 'at_add_to_cart') {
     if (options.linesChanged || moved) {
       try {
-        await reserve(tx, {
+        ({ expiresAt: holdsExpireAt } = await reserve(tx, {
           channelId: access.channelId,
           cartId,
           ttlSeconds: settings.ttlSeconds,
           lines: priced.lines
             .filter((entry) => entry.sellable)
             .map((entry) => ({ variantId: entry.line.variant_id, quantity: entry.line.quantity })),
-        });
+        }));
       } catch (error) {
         // `reserve` refuses before writing anything, so the transaction is still usable.
         const outOfStock = error instanceof ApiError && error.code === 'out_of_stock';
         if (!outOfStock || !options.holdStockBestEffort) throw error;
-        await touchReservations(tx, cartId, settings.ttlSeconds);
+        holdsExpireAt = await touchReservations(tx, cartId, settings.ttlSeconds);
       }
     } else {
-      await touchReservations(tx, cartId, settings.ttlSeconds);
+      holdsExpireAt = await touchReservations(tx, cartId, settings.ttlSeconds);
     }
   } else if (moved) {
     await releaseReservations(tx, { cartId });
@@ -204,20 +209,19 @@ export async function finishWrite(
     .where('id', '=', cartId)
     .returningAll()
     .executeTakeFirstOrThrow();
-  const finalState = await getCart(tx, cartId);
   const presented = presentCart(
     {
       ...priced,
       cart: bumped,
-      lines: priced.lines.map((entry, i) => ({
+      lines: priced.lines.map((entry) => ({
         ...entry,
-        line: finalState.lines[i] ?? entry.line,
+        line: shownLines.get(entry.line.id) ?? entry.line,
         availability: stockNow ? (stockNow.get(entry.line.variant_id) ?? null) : entry.availability,
       })),
     },
     {
       repricedForChannel: moved ? access.channelId : null,
-      reservationExpiresAt: await cartReservationExpiry(tx, cartId),
+      reservationExpiresAt: holdsExpireAt,
     },
   );
   await emitEvent(tx, {

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer, unique } from '../../../test/harness.js';
 import { inTransaction } from '../../db/transaction.js';
+import { createProduct } from '../cart/test-support.js';
 import { getAvailability } from './availability.js';
 import {
   commitReservations,
@@ -25,7 +26,7 @@ async function stocked(onHand: number, extra: { threshold?: number } = {}) {
     channel_ids: [channel.id],
   });
   expect(location.statusCode).toBe(201);
-  const variantId = unique('var');
+  const [variantId] = (await createProduct(server, [channel.id], [{ price: 1000 }])) as [string];
   const level = await server.admin(
     'PUT',
     `/admin/v1/inventory/variants/${variantId}/levels/${location.json().id}`,
@@ -107,6 +108,21 @@ describe('stock locations and levels (admin)', () => {
       ).statusCode,
     ).toBe(400);
     expect((await level(variantId)).on_hand).toBe(2);
+  });
+
+  it('answers 404 for a variant the catalog does not know', async () => {
+    const { locationId } = await stocked(1);
+    expect((await server.admin('GET', '/admin/v1/inventory/variants/var_unknown')).statusCode).toBe(404);
+    const set = await server.admin('PUT', `/admin/v1/inventory/variants/var_unknown/levels/${locationId}`, {
+      on_hand: 5,
+    });
+    expect(set.statusCode).toBe(404);
+    const raw = await server.db
+      .selectFrom('inventory_levels')
+      .select('variant_id')
+      .where('variant_id', '=', 'var_unknown')
+      .execute();
+    expect(raw).toEqual([]);
   });
 
   it('updates a location with If-Match and refuses deleting one that holds stock', async () => {
@@ -192,7 +208,7 @@ describe('reservations', () => {
 
   it('is all or nothing and names every short variant', async () => {
     const a = await stocked(5);
-    const b = unique('var');
+    const [b] = (await createProduct(server, [a.channel.id], [{ price: 1000 }])) as [string];
     await server.admin('PUT', `/admin/v1/inventory/variants/${b}/levels/${a.locationId}`, { on_hand: 1 });
     const attempt = inTransaction(server.db, (tx) =>
       reserve(tx, {

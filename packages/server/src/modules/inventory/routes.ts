@@ -4,6 +4,7 @@ import { inTransaction } from '../../db/transaction.js';
 import { expectedVersion } from '../../http/concurrency.js';
 import { decodeCursor, toPage } from '../../http/pagination.js';
 import { errorResponses, IdParam, IfMatchHeaders, Page, PageQuery } from '../../http/schemas.js';
+import { getVariant } from '../catalog/variants.js';
 import { getChannel } from '../channels/service.js';
 import { getAvailability, presentAvailability } from './availability.js';
 import {
@@ -168,10 +169,13 @@ export const inventoryAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Stock of a variant',
         description: 'Levels at every location: on hand, held by carts and orders, available.',
         params: VariantParam,
-        response: { 200: VariantInventory, ...errorResponses() },
+        response: { 200: VariantInventory, ...errorResponses(404) },
       },
     },
-    async (request) => getVariantInventory(db, request.params.variant_id),
+    async (request) => {
+      await getVariant(db, request.params.variant_id);
+      return getVariantInventory(db, request.params.variant_id);
+    },
   );
 
   app.patch(
@@ -185,10 +189,11 @@ export const inventoryAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'With `allow_backorder`, shoppers may buy beyond stock. Turning it off while more is promised than held is refused (409 `backorders_outstanding`).',
         params: VariantParam,
         body: VariantInventoryUpdate,
-        response: { 200: VariantInventory, ...errorResponses(409) },
+        response: { 200: VariantInventory, ...errorResponses(404, 409) },
       },
     },
     async (request) => {
+      await getVariant(db, request.params.variant_id);
       await inTransaction(db, (tx) =>
         setBackorder(tx, request.params.variant_id, request.body.allow_backorder),
       );
@@ -210,11 +215,12 @@ export const inventoryAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
           location_id: Type.String({ minLength: 3, maxLength: 64 }),
         }),
         body: LevelSet,
-        response: { 200: VariantInventory, ...errorResponses(409, 422) },
+        response: { 200: VariantInventory, ...errorResponses(404, 409, 422) },
       },
     },
     async (request) => {
       const { variant_id, location_id } = request.params;
+      await getVariant(db, variant_id);
       await inTransaction(db, (tx) =>
         setStockLevel(tx, {
           variantId: variant_id,
@@ -241,10 +247,11 @@ export const inventoryAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'Adds (`delta` > 0) or removes units at a location. On hand never goes below zero (422 `insufficient_stock`) nor below what carts and orders hold (409 `below_reserved`).',
         params: VariantParam,
         body: Adjustment,
-        response: { 201: VariantInventory, ...errorResponses(409, 422) },
+        response: { 201: VariantInventory, ...errorResponses(404, 409, 422) },
       },
     },
     async (request, reply) => {
+      await getVariant(db, request.params.variant_id);
       await inTransaction(db, (tx) =>
         adjustStock(tx, {
           variantId: request.params.variant_id,

@@ -1,5 +1,5 @@
 /**
- * Search latency: npx tsx bench/search.ts [--products 10000] [--requests 400] [--stock] [--json out.json]
+ * Search latency: npx tsx bench/search.ts [--products 10000] [--requests 400] [--stock] [--existing] [--json out.json]
  *
  * Seeds a fresh database with the demo catalog (PGlite in a temp dir, or a new
  * `merx_bench_<ts>` database on the loopback PostgreSQL named by DATABASE_URL, dropped
@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import { createBenchDatabase } from './lib/database.js';
 import { runMerx, type ServerProcess, startServerProcess } from './lib/server-process.js';
 
@@ -20,6 +21,8 @@ const { values: args } = parseArgs({
     requests: { type: 'string', default: '400' },
     json: { type: 'string' },
     stock: { type: 'boolean', default: false },
+    // Benchmark the database DATABASE_URL names as it is: no seed, nothing dropped.
+    existing: { type: 'boolean', default: false },
   },
 });
 const products = Number(args.products);
@@ -47,18 +50,56 @@ const typo = (word: string) => {
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 
+async function seed(env: Record<string, string>) {
+  const seeded = Date.now();
+  // Stock levels are written one variant at a time by the inventory module: minutes per 10k
+  // products. Without them every variant is untracked (in stock), which search handles alike.
+  const seedArgs = ['seed', '--products', String(products), ...(args.stock ? [] : ['--no-stock'])];
+  await runMerx(seedArgs, env, 3 * 60 * 60_000);
+  console.log(`Seeded in ${((Date.now() - seeded) / 1000).toFixed(1)} s`);
+}
+
+type Get = (path: string, key: string) => Promise<any>;
+
+/** The demo web channel's publishable key, through the admin API (fresh database). */
+async function webKey(get: Get, secretKey: string): Promise<string> {
+  const channels = await get('/admin/v1/channels', secretKey);
+  const web = channels.data.find((c: { metadata: { demo?: string } }) => c.metadata.demo === 'web');
+  const keys = await get('/admin/v1/keys', secretKey);
+  return keys.data.find((k: { channel_id: string | null }) => k.channel_id === web.id).token;
+}
+
+/** The same from the database itself (an existing database's admin key is not ours to know). */
+async function webKeyFromDatabase(url: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const result =
+      await client.query(`SELECT k.publishable_token FROM api_keys k JOIN channels c ON c.id = k.channel_id
+      WHERE c.metadata->>'demo' = 'web' AND k.revoked_at IS NULL LIMIT 1`);
+    return result.rows[0].publishable_token;
+  } finally {
+    await client.end();
+  }
+}
+
 async function main() {
-  const database = await createBenchDatabase(process.env.DATABASE_URL);
+  const existingUrl = process.env.DATABASE_URL;
+  if (args.existing && !existingUrl) throw new Error('--existing needs DATABASE_URL');
+  const database =
+    args.existing && existingUrl
+      ? {
+          kind: 'postgres',
+          label: `PostgreSQL (existing ${new URL(existingUrl).pathname.slice(1)})`,
+          env: { DATABASE_URL: existingUrl },
+          drop: async () => {},
+        }
+      : await createBenchDatabase(existingUrl);
   const secretKey = `sk_bench_${randomBytes(18).toString('base64url')}`;
   let server: ServerProcess | null = null;
   try {
     console.log(`Search benchmark: ${database.label}, ${products} products, ${cpus().length} CPU(s)`);
-    const seeded = Date.now();
-    // Stock levels are written one variant at a time by the inventory module: minutes per 10k
-    // products. Without them every variant is untracked (in stock), which search handles alike.
-    const seedArgs = ['seed', '--products', String(products), ...(args.stock ? [] : ['--no-stock'])];
-    await runMerx(seedArgs, database.env, 3 * 60 * 60_000);
-    console.log(`Seeded in ${((Date.now() - seeded) / 1000).toFixed(1)} s`);
+    if (!args.existing) await seed(database.env);
     server = await startServerProcess(
       { ...database.env, MERX_SECRET_KEY: secretKey },
       { readyTimeoutMs: 120_000 },
@@ -69,10 +110,8 @@ async function main() {
       if (!response.ok) throw new Error(`GET ${path} → ${response.status}: ${await response.text()}`);
       return response.json();
     };
-    const channels = await get('/admin/v1/channels', secretKey);
-    const web = channels.data.find((c: { metadata: { demo?: string } }) => c.metadata.demo === 'web');
-    const keys = await get('/admin/v1/keys', secretKey);
-    const key: string = keys.data.find((k: { channel_id: string | null }) => k.channel_id === web.id).token;
+    const key =
+      args.existing && existingUrl ? await webKeyFromDatabase(existingUrl) : await webKey(get, secretKey);
 
     // Query words a shopper would type, taken from what the channel sells.
     const titles: string[] = (await get('/store/v1/products?limit=100', key)).data.map(

@@ -16,7 +16,8 @@ export async function lookUpTokens(db: Executor, tokens: readonly string[]): Pro
   const result = await sql<{ token: string; has_prefix: boolean; nearest: string[] | null }>`
     SELECT t.token, hit.has_prefix,
       CASE WHEN NOT hit.has_prefix AND t.fuzzy THEN ARRAY(
-        SELECT w.word FROM search_words w ORDER BY w.word <-> t.token LIMIT ${NEAREST}) END AS nearest
+        SELECT w.word FROM search_words w WHERE w.word !~ '[0-9]' -- the partial GiST index's predicate
+        ORDER BY w.word <-> t.token LIMIT ${NEAREST}) END AS nearest
     FROM unnest(${tokens}::text[], ${fuzzy}::boolean[]) WITH ORDINALITY AS t(token, fuzzy, n)
     CROSS JOIN LATERAL (SELECT EXISTS (
       SELECT 1 FROM search_words w WHERE w.word >= t.token COLLATE "C" AND w.word < (t.token || chr(1114111)) COLLATE "C"

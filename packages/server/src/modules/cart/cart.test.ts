@@ -284,3 +284,37 @@ describe('price changes', () => {
     expect(read.totals.total).toBe(800);
   });
 });
+
+describe('promotion codes', () => {
+  it('applies an entered code with prorated line discounts, rejects others, and drops it when removed', async () => {
+    const code = `SAVE${Date.now() % 100000}`;
+    const promotion = await server.admin('POST', '/admin/v1/promotions', {
+      name: '10% off',
+      code,
+      kind: 'percentage',
+      value: 1000,
+      conditions: { channel_ids: [shop.id] },
+    });
+    expect(promotion.statusCode, promotion.body).toBe(201);
+    const cart = await newCart({
+      lines: [
+        { variant_id: shirt, quantity: 1 },
+        { variant_id: mug, quantity: 1 },
+      ],
+    });
+    const applied = await server.store(shop.key, 'PATCH', `/store/v1/carts/${cart.id}`, {
+      promotion_codes: [code.toLowerCase(), 'UNKNOWN'],
+    });
+    expect(applied.statusCode, applied.body).toBe(200);
+    const body = applied.json();
+    expect(body.applied_promotions).toEqual([{ promotion_id: promotion.json().id, code, amount: 370 }]);
+    expect(body.rejected_codes).toEqual([{ code: 'UNKNOWN', reason: 'unknown' }]);
+    expect(body.lines.map((l: { discount: number }) => l.discount)).toEqual([250, 120]);
+    expect(body.totals).toMatchObject({ subtotal: 3700, discount_total: 370, total: 3330 });
+
+    const removed = (
+      await server.store(shop.key, 'PATCH', `/store/v1/carts/${cart.id}`, { promotion_codes: [] })
+    ).json();
+    expect(removed).toMatchObject({ applied_promotions: [], totals: { discount_total: 0, total: 3700 } });
+  });
+});

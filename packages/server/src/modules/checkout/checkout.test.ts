@@ -226,3 +226,93 @@ describe('checkout with the test provider', () => {
     expect((await server.store(shop.key, 'GET', '/store/v1/customers/me/orders')).statusCode).toBe(401);
   });
 });
+
+describe('checkout refusals and edge cases', () => {
+  it('refuses an empty cart, a cart without e-mail and an unsellable line, changing nothing', async () => {
+    const empty = await newCart(server, shop.key, []);
+    const emptyResponse = await checkout(server, shop.key, empty);
+    expect(emptyResponse.statusCode).toBe(422);
+    expect(emptyResponse.json().code).toBe('cart_empty');
+
+    const anonymous = await newCart(server, shop.key, [{ variant_id: shirt, quantity: 1 }], {});
+    const noEmail = await checkout(server, shop.key, anonymous);
+    expect(noEmail.statusCode).toBe(422);
+    expect(noEmail.json()).toMatchObject({ code: 'email_required', errors: [{ field: '/body/email' }] });
+    const withEmail = await checkout(server, shop.key, anonymous, { ...pay(), email: 'late@example.com' });
+    expect(withEmail.statusCode).toBe(201);
+    expect(withEmail.json().order.email).toBe('late@example.com');
+
+    const [retired] = await createProduct(server, [shop.id], [{ price: 700 }]);
+    const cartId = await newCart(server, shop.key, [{ variant_id: retired, quantity: 1 }]);
+    const product = await server.db
+      .selectFrom('variants')
+      .select('product_id')
+      .where('id', '=', retired)
+      .executeTakeFirstOrThrow();
+    expect(
+      (await server.admin('PATCH', `/admin/v1/products/${product.product_id}`, { status: 'draft' }))
+        .statusCode,
+    ).toBe(200);
+    const unsellable = await checkout(server, shop.key, cartId);
+    expect(unsellable.statusCode).toBe(409);
+    expect(unsellable.json().code).toBe('cart_has_unavailable_lines');
+    expect(
+      await server.db.selectFrom('orders').select('id').where('cart_id', 'in', [empty, cartId]).execute(),
+    ).toEqual([]);
+  });
+
+  it('places a free order (100 % promotion) as paid without charging', async () => {
+    const code = `FREE${Date.now()}`;
+    await server.admin('POST', '/admin/v1/promotions', {
+      name: 'gift',
+      code,
+      kind: 'percentage',
+      value: 10_000,
+    });
+    const cartId = await newCart(server, shop.key, [{ variant_id: shirt, quantity: 1 }]);
+    await server.store(shop.key, 'PATCH', `/store/v1/carts/${cartId}`, { promotion_codes: [code] });
+    const response = await checkout(server, shop.key, cartId);
+    expect(response.statusCode, response.body).toBe(201);
+    expect(response.json().order).toMatchObject({
+      status: 'paid',
+      total: 0,
+      discount_total: 2500,
+      payment: { status: 'captured', amount: 0 },
+    });
+    expect(response.json().order.paid_at).not.toBeNull();
+  });
+
+  it('holds the per-customer promotion limit across checkouts', async () => {
+    const customer = await signedInCustomer(server, shop.key);
+    const code = `ONCE${Date.now()}`;
+    await server.admin('POST', '/admin/v1/promotions', {
+      name: 'once',
+      code,
+      kind: 'percentage',
+      value: 1000,
+      usage_limit_per_customer: 1,
+    });
+    const buy = async () => {
+      const cartId = await newCart(
+        server,
+        shop.key,
+        [{ variant_id: shirt, quantity: 1 }],
+        {},
+        session(customer.token),
+      );
+      await server.store(
+        shop.key,
+        'PATCH',
+        `/store/v1/carts/${cartId}`,
+        { promotion_codes: [code] },
+        session(customer.token),
+      );
+      return checkout(server, shop.key, cartId, pay(), session(customer.token));
+    };
+    const first = await buy();
+    expect(first.json().order.discount_total).toBe(250);
+    const second = await buy();
+    expect(second.statusCode).toBe(409);
+    expect(second.json()).toMatchObject({ code: 'promotion_limit_reached', per_customer: true });
+  });
+});

@@ -40,6 +40,8 @@ export function stateOf({ order, lines }: LockedOrder): OrderState {
   return {
     status: order.status,
     total: order.total,
+    authorised: order.authorised_at !== null,
+    captured: order.paid_at !== null,
     authorisedAmount: order.authorised_amount,
     capturedAmount: order.captured_amount,
     refundedAmount: order.refunded_amount,
@@ -81,6 +83,8 @@ export async function saveTransition(
     .updateTable('orders')
     .set({
       status: state.status,
+      authorised_at: state.authorised ? sql<Date>`coalesce(authorised_at, now())` : null,
+      paid_at: state.captured ? sql<Date>`coalesce(paid_at, now())` : null,
       authorised_amount: state.authorisedAmount,
       captured_amount: state.capturedAmount,
       refunded_amount: state.refundedAmount,

@@ -35,6 +35,7 @@ const OrderSummaryFields = {
   refunded_amount: MinorUnits,
   cancel_reason: Nullable(Type.String()),
   placed_at: Nullable(Timestamp),
+  paid_at: Nullable(Timestamp),
   created_at: Timestamp,
   updated_at: Timestamp,
   version: Type.Integer(),

@@ -171,6 +171,7 @@ export function presentOrderSummary(order: OrderRow) {
     refunded_amount: order.refunded_amount,
     cancel_reason: order.cancel_reason,
     placed_at: order.placed_at?.toISOString() ?? null,
+    paid_at: order.paid_at?.toISOString() ?? null,
     created_at: order.created_at.toISOString(),
     updated_at: order.updated_at.toISOString(),
     version: order.version,

@@ -18,6 +18,8 @@ export type OrderValues = Omit<
   | 'delivered'
   | 'cancelled'
   | 'committed_stock'
+  | 'authorised_at'
+  | 'paid_at'
   | 'version'
   | 'created_at'
   | 'updated_at'

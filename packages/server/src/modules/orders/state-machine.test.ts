@@ -12,6 +12,8 @@ import {
 const placed: OrderState = {
   status: 'pending',
   total: 10_000,
+  authorised: false,
+  captured: false,
   authorisedAmount: 0,
   capturedAmount: 0,
   refundedAmount: 0,
@@ -90,6 +92,22 @@ describe('order lifecycle', () => {
       field: '/body/amount',
     });
     expect(run(partly, { type: 'refund', amount: 4000 }).status).toBe('refunded');
+  });
+
+  it('takes a free order (total 0) through authorise and capture to paid', () => {
+    const free = { ...placed, total: 0 };
+    const authorised = run(free, { type: 'authorise', amount: 0 });
+    expect(authorised.status).toBe('authorised');
+    expect(refusal(authorised, { type: 'capture', amount: 1 }).code).toBe('invalid_amount');
+    const paidFree = run(authorised, { type: 'capture', amount: 0 });
+    expect(paidFree.status).toBe('paid');
+    expect(run(paidFree, { type: 'fulfil', lines: [{ lineId: 'b', quantity: 1 }] }).status).toBe(
+      'partially_fulfilled',
+    );
+    expect(refusal(paidFree, { type: 'refund', amount: 1 }).code).toBe('illegal_transition');
+    expect(transition(run(free, { type: 'authorise', amount: 0 }), { type: 'cancel' }).effects[0]).toEqual({
+      type: 'void_payment',
+    });
   });
 
   it('refuses illegal moves with a reason', () => {
@@ -175,6 +193,7 @@ describe('order lifecycle properties', () => {
           expect(state.refundedAmount).toBeLessThanOrEqual(state.capturedAmount);
           expect(state.capturedAmount).toBeLessThanOrEqual(state.authorisedAmount);
           expect(state.authorisedAmount).toBeLessThanOrEqual(state.total);
+          if (state.captured) expect(state.authorised).toBe(true);
           for (const line of state.lines) {
             expect(line.fulfilledQuantity).toBeLessThanOrEqual(line.quantity);
             expect(line.returnedQuantity).toBeLessThanOrEqual(line.fulfilledQuantity);

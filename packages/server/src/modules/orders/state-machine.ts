@@ -39,6 +39,9 @@ export interface OrderLineState {
 export interface OrderState {
   status: OrderStatus;
   total: number;
+  /** Kept apart from the amounts: an order made free by a promotion is authorised and captured for 0. */
+  authorised: boolean;
+  captured: boolean;
   authorisedAmount: number;
   capturedAmount: number;
   refundedAmount: number;
@@ -89,7 +92,7 @@ export class OrderTransitionError extends Error {
 
 export function deriveStatus(state: Omit<OrderState, 'status'>): OrderStatus {
   if (state.cancelled) return 'cancelled';
-  if (state.capturedAmount === 0) return state.authorisedAmount > 0 ? 'authorised' : 'pending';
+  if (!state.captured) return state.authorised ? 'authorised' : 'pending';
   if (state.refundedAmount > 0) {
     return state.refundedAmount === state.capturedAmount ? 'refunded' : 'partially_refunded';
   }
@@ -195,18 +198,21 @@ export function transition(state: OrderState, action: OrderAction): TransitionRe
           `Authorised ${action.amount} but the order total is ${state.total}`,
         );
       }
-      return next(state, { authorisedAmount: action.amount });
+      return next(state, { authorised: true, authorisedAmount: action.amount });
     }
     case 'capture': {
       if (state.status !== 'authorised')
         throw illegal(state, 'capture', 'only an authorised, uncaptured payment can be captured');
-      assertAmount(action.amount, state.authorisedAmount, 'capture');
-      return next(state, { capturedAmount: action.amount }, [
+      if (state.authorisedAmount > 0) assertAmount(action.amount, state.authorisedAmount, 'capture');
+      else if (action.amount !== 0) {
+        throw new OrderTransitionError('invalid_amount', 'Nothing was authorised: capture 0', '/body/amount');
+      }
+      return next(state, { captured: true, capturedAmount: action.amount }, [
         { type: 'capture_payment', amount: action.amount },
       ]);
     }
     case 'fulfil': {
-      if (state.capturedAmount === 0) throw illegal(state, 'fulfil', 'capture the payment first');
+      if (!state.captured) throw illegal(state, 'fulfil', 'capture the payment first');
       if (state.delivered || fullyRefunded(state)) throw illegal(state, 'fulfil', 'nothing is left to ship');
       assertLines(state, action.lines, (line) => line.quantity - line.fulfilledQuantity, 'fulfil');
       return next(state, { lines: addToLines(state.lines, action.lines, 'fulfilledQuantity') });
@@ -241,9 +247,9 @@ function cancel(state: OrderState): TransitionResult {
   const effects: OrderEffect[] = [];
   const outstanding = state.capturedAmount - state.refundedAmount;
   if (outstanding > 0) effects.push({ type: 'refund_payment', amount: outstanding });
-  else if (state.authorisedAmount > 0) effects.push({ type: 'void_payment' });
+  else if (state.authorised && !state.captured) effects.push({ type: 'void_payment' });
   effects.push(
-    state.authorisedAmount === 0
+    !state.authorised
       ? { type: 'release_reservations' }
       : { type: 'restock', lines: state.lines.map((line) => ({ lineId: line.id, quantity: line.quantity })) },
   );

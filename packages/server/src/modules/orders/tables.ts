@@ -48,6 +48,8 @@ export interface OrdersTable {
   committed_stock: Generated<CommittedStock[]>;
   access_token_hash: string;
   placed_at: Date | null;
+  authorised_at: Date | null;
+  paid_at: Date | null;
   version: Generated<number>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;

@@ -57,6 +57,20 @@ export async function authorizeCart(db: Executor, id: string, access: CartAccess
   return { cart, lines: await loadLines(db, id) };
 }
 
+/** The signed-in customer's most recently changed active cart, from whichever channel, or 404. */
+export async function currentCartOf(db: Executor, customerId: string): Promise<CartWithLines> {
+  const cart = await db
+    .selectFrom('carts')
+    .selectAll()
+    .where('customer_id', '=', customerId)
+    .where('status', '=', 'active')
+    .orderBy('updated_at', 'desc')
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  if (!cart) throw notFound('Active cart of this customer');
+  return { cart, lines: await loadLines(db, cart.id) };
+}
+
 /**
  * Locks the cart row for a write: concurrent writes to one cart queue here, so none is
  * lost. `expectedVersion` (from If-Match) older than the cart gets 409 with `current`,

@@ -114,8 +114,23 @@ describe('who can reach a cart', () => {
       totals: { total: 1800 },
     });
 
-    // Same account, signed in on the web head.
+    // Same account, signed in on the web head, which picks the cart up.
     const webToken = await signIn(server, web.key, shopper.email);
+    const current = await server.store(
+      web.key,
+      'GET',
+      '/store/v1/carts/current',
+      undefined,
+      session(webToken),
+    );
+    expect(current.statusCode, current.body).toBe(200);
+    expect(current.json()).toMatchObject({ id: onMobile.id, repriced_for_channel: web.id });
+    expect((await server.store(web.key, 'GET', '/store/v1/carts/current')).statusCode).toBe(401);
+    const stranger = await signedInCustomer(server, web.key);
+    expect(
+      (await server.store(web.key, 'GET', '/store/v1/carts/current', undefined, session(stranger.token)))
+        .statusCode,
+    ).toBe(404);
     const read = (
       await server.store(web.key, 'GET', cartUrl(onMobile.id), undefined, session(webToken))
     ).json();

@@ -5,7 +5,7 @@ import { expectedVersion } from '../../http/concurrency.js';
 import { errorResponses, IdParam, IfMatchHeaders } from '../../http/schemas.js';
 import { getChannel } from '../channels/service.js';
 import { requireCustomer } from '../customers/session.js';
-import { authorizeCart, cartAccessOf } from './access.js';
+import { authorizeCart, cartAccessOf, currentCartOf } from './access.js';
 import { getMergeSettings, mergeCartsAtLogin, setMergeSettings } from './merge.js';
 import { priceCart } from './pricing.js';
 import {
@@ -49,6 +49,23 @@ export const cartStoreRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const access = { ...cartAccessOf(request), customerEmail: request.customer?.email ?? null };
       const cart = await inTransaction(db, (tx) => createCart(tx, access, request.body));
       return reply.status(201).send(cart);
+    },
+  );
+
+  app.get(
+    '/carts/current',
+    {
+      schema: {
+        tags,
+        summary: 'The signed-in customer’s current cart',
+        description:
+          'The customer’s most recently changed active cart, whichever channel it was started in, priced for the calling channel (`repriced_for_channel` says when that differs). This is how a second head of the same shopper picks the cart up. Needs `X-Customer-Token`; 404 when the customer has no active cart.',
+        response: { 200: CartRef, ...errorResponses(404) },
+      },
+    },
+    async (request) => {
+      const customer = requireCustomer(request);
+      return readCart(db, await currentCartOf(db, customer.id), cartAccessOf(request));
     },
   );
 

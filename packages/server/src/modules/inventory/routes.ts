@@ -312,10 +312,13 @@ export const inventoryAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
           { channel_id: Type.String({ minLength: 3, maxLength: 64 }), variant_ids: VariantIdsQuery },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ data: Type.Array(AvailabilityItem) }), ...errorResponses() },
+        response: { 200: Type.Object({ data: Type.Array(AvailabilityItem) }), ...errorResponses(404) },
       },
     },
-    async (request) => availabilityList(db, request.query.channel_id, request.query.variant_ids),
+    async (request) => {
+      await getChannel(db, request.query.channel_id);
+      return availabilityList(db, request.query.channel_id, request.query.variant_ids);
+    },
   );
 
   app.get(

@@ -6,6 +6,7 @@ import type { MerxConfig } from './config.js';
 import type { DatabaseHandle } from './db/connection.js';
 import { requirePublishableKey, requireSecretKey } from './http/auth.js';
 import { registerHttpCaching } from './http/caching.js';
+import { bundledHeadSites, registerHeadSites } from './http/head-sites.js';
 import { healthRoutes } from './http/health.js';
 import { registerIdempotency } from './http/idempotency.js';
 import { registerMetrics } from './http/metrics.js';
@@ -80,5 +81,6 @@ export async function buildApp({ config, database, logger = true }: BuildOptions
     { prefix: '/admin/v1' },
   );
   for (const module of modules) if (module.publicRoutes) await app.register(module.publicRoutes);
+  registerHeadSites(app, bundledHeadSites(database.db));
   return app;
 }

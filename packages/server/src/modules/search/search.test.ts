@@ -363,6 +363,27 @@ describe('sync with the catalog', () => {
   });
 });
 
+describe('scheduled prices', () => {
+  it('apply once their window opens, though no write happens then', async () => {
+    const id = await createProduct({
+      title: 'Flash kettle',
+      ...variants(['M'], 5000),
+      channel_ids: [shop.channel.id],
+    });
+    const variantId = (await server.admin('GET', `/admin/v1/products/${id}`)).json().variants[0].id;
+    const startsAt = new Date(Date.now() + 3_000).toISOString();
+    const sale = await server.admin('POST', `/admin/v1/variants/${variantId}/prices`, {
+      currency: 'EUR',
+      amount: 3000,
+      starts_at: startsAt,
+    });
+    expect(sale.statusCode, sale.body).toBe(201);
+    expect((await search(shop.channel.key, 'q=kettle')).data[0].price_range?.min).toBe(5000);
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    expect((await search(shop.channel.key, 'q=kettle')).data[0].price_range?.min).toBe(3000);
+  });
+});
+
 describe('concurrent writers', () => {
   it('never deadlock on the index when they touch the same products in opposite orders', async () => {
     const [a, b] = [

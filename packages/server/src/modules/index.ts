@@ -1,4 +1,5 @@
 import type { MerxModule } from '../http/context.js';
+import { analyticsModule } from './analytics/index.js';
 import { cartModule } from './cart/index.js';
 import { catalogModule } from './catalog/index.js';
 import { channelsModule } from './channels/index.js';
@@ -7,9 +8,11 @@ import { customersModule } from './customers/index.js';
 import { eventsModule } from './events/index.js';
 import { inventoryModule } from './inventory/index.js';
 import { ordersModule } from './orders/index.js';
+import { personalisationModule } from './personalisation/index.js';
 import { pricingModule } from './pricing/index.js';
 import { promotionsModule } from './promotions/index.js';
 import { searchModule } from './search/index.js';
+import { segmentsModule } from './segments/index.js';
 import { shippingModule } from './shipping/index.js';
 import { staffModule } from './staff/index.js';
 import { webhooksModule } from './webhooks/index.js';
@@ -30,4 +33,7 @@ export const modules: MerxModule[] = [
   staffModule,
   eventsModule,
   webhooksModule,
+  personalisationModule,
+  segmentsModule,
+  analyticsModule,
 ];

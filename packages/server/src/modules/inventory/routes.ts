@@ -113,6 +113,7 @@ export const inventoryAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'Get a stock location',
+        description: 'The location with its priority, address and the channels it serves.',
         params: IdParam('sloc'),
         response: { 200: LocationRef, ...errorResponses(404) },
       },
@@ -328,6 +329,8 @@ export const inventoryAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'Reservation settings of a channel',
+        description:
+          'When the channel holds stock (`at_add_to_cart`, `at_checkout` or `at_order`) and how long an add-to-cart hold lives without cart activity. Version 0 means the defaults (`at_checkout`, 900 s).',
         params: ChannelParam,
         response: { 200: ReservationSettings, ...errorResponses(404) },
       },

@@ -89,6 +89,7 @@ export const shippingAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'Get a region',
+        description: 'The region with its countries, currency and tax rules.',
         params: IdParam('reg'),
         response: { 200: RegionRef, ...errorResponses(404) },
       },
@@ -144,6 +145,7 @@ export const shippingAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'List shipping options',
+        description: 'Every shipping option, optionally of one region, active or not.',
         querystring: Type.Object(
           { ...PageQuery, region_id: Type.Optional(Type.String({ minLength: 3, maxLength: 64 })) },
           { additionalProperties: false },
@@ -185,6 +187,7 @@ export const shippingAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'Get a shipping option',
+        description: 'The option with its kind and prices in the region’s currency.',
         params: IdParam('ship'),
         response: { 200: OptionRef, ...errorResponses(404) },
       },
@@ -221,6 +224,8 @@ export const shippingAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'Delete a shipping option',
+        description:
+          'Carts that chose it lose their shipping option on their next change (set `active: false` to retire it gently).',
         params: IdParam('ship'),
         response: { 204: Type.Null(), ...errorResponses(404) },
       },

@@ -63,7 +63,7 @@ function variants(sizes: string[], amount: number, colours: string[] = []) {
 }
 
 /** A small shop in a fresh channel, plus a second channel holding a look-alike. */
-async function buildShop(): Promise<Shop & { other: { id: string; key: string } }> {
+async function buildShop(): Promise<Shop & { other: { id: string; key: string }; summer: string }> {
   const channel = await server.newChannel();
   const other = await server.newChannel();
   const apparel = await createCategory('Apparel');

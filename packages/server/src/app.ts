@@ -7,6 +7,7 @@ import type { DatabaseHandle } from './db/connection.js';
 import { requirePublishableKey, requireSecretKey } from './http/auth.js';
 import { registerHttpCaching } from './http/caching.js';
 import { bundledHeadSites, registerHeadSites } from './http/head-sites.js';
+import { registerHeadShaping } from './http/heads.js';
 import { healthRoutes } from './http/health.js';
 import { registerIdempotency } from './http/idempotency.js';
 import { registerMetrics } from './http/metrics.js';
@@ -61,6 +62,7 @@ export async function buildApp({ config, database, logger = true }: BuildOptions
   await app.register(healthRoutes);
   registerTracing(app);
   await registerMetrics(app);
+  registerHeadShaping(app);
   registerWebhookNetwork(app, config);
   registerEventRuntime(app, [webhookTarget(database.db, app.webhookNetwork)]);
 

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { FieldsQuery } from '../../http/heads.js';
 import { ApiError, notFound } from '../../http/problem.js';
 import { Currency, errorResponses, MinorUnits, Page, PageQuery } from '../../http/schemas.js';
 import { getAvailability, presentAvailability } from '../inventory/availability.js';
@@ -47,7 +48,7 @@ export const catalogStoreRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/products',
     {
-      config: cached,
+      config: { ...cached, headShape: 'product_list' },
       schema: {
         tags,
         summary: 'List products',
@@ -74,6 +75,7 @@ An unknown category or collection simply matches nothing.`,
               }),
             ),
             q: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+            fields: Type.Optional(FieldsQuery),
           },
           { additionalProperties: false },
         ),
@@ -95,7 +97,7 @@ An unknown category or collection simply matches nothing.`,
   app.get(
     '/products/:idOrHandle',
     {
-      config: cached,
+      config: { ...cached, headShape: 'product' },
       schema: {
         tags,
         summary: 'Get a product',
@@ -104,7 +106,10 @@ An unknown category or collection simply matches nothing.`,
         params: Type.Object({
           idOrHandle: Type.String({ minLength: 1, maxLength: 200, examples: ['linen-shirt'] }),
         }),
-        querystring: Type.Object({ currency: CurrencyQuery }, { additionalProperties: false }),
+        querystring: Type.Object(
+          { currency: CurrencyQuery, fields: Type.Optional(FieldsQuery) },
+          { additionalProperties: false },
+        ),
         response: { 200: Type.Ref('StoreProduct'), ...errorResponses(404) },
       },
     },

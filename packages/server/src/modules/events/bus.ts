@@ -42,6 +42,8 @@ export class EventBus {
   private readonly byResource = new Map<string, Set<Subscriber>>();
   private readonly byCustomer = new Map<string, Set<Subscriber>>();
   private readonly firehose = new Set<Subscriber>();
+  /** `all` subscribers narrowed to types, indexed by type (thousands of cart streams watch price/stock events). */
+  private readonly byType = new Map<string, Set<Subscriber>>();
   private dispatched = 0;
   private pumping = false;
   private dirty = false;
@@ -60,13 +62,6 @@ export class EventBus {
   /** Highest seq handed to subscribers so far. */
   get position(): number {
     return this.dispatched;
-  }
-
-  get subscriberCount(): number {
-    let count = this.firehose.size;
-    for (const set of this.byResource.values()) count += set.size;
-    for (const set of this.byCustomer.values()) count += set.size;
-    return count;
   }
 
   /**
@@ -105,23 +100,22 @@ export class EventBus {
 
   subscribe(filter: BusFilter, onEvent: (event: EventRow) => void): BusSubscription {
     const subscriber: Subscriber = { filter, onEvent };
-    const index = this.indexFor(filter);
-    if (index) {
-      const [map, key] = index;
+    const indexes = this.indexesFor(filter);
+    for (const [map, key] of indexes) {
       const set = map.get(key) ?? new Set<Subscriber>();
       map.set(key, set);
       set.add(subscriber);
-    } else {
-      this.firehose.add(subscriber);
     }
+    if (indexes.length === 0) this.firehose.add(subscriber);
     return {
       position: this.dispatched,
       close: () => {
-        if (!index) return void this.firehose.delete(subscriber);
-        const [map, key] = index;
-        const set = map.get(key);
-        set?.delete(subscriber);
-        if (set?.size === 0) map.delete(key);
+        this.firehose.delete(subscriber);
+        for (const [map, key] of indexes) {
+          const set = map.get(key);
+          set?.delete(subscriber);
+          if (set?.size === 0) map.delete(key);
+        }
       },
     };
   }
@@ -139,10 +133,10 @@ export class EventBus {
     });
   }
 
-  private indexFor(filter: BusFilter): [Map<string, Set<Subscriber>>, string] | null {
-    if (filter.all) return null;
-    if (filter.resourceId) return [this.byResource, filter.resourceId];
-    if (filter.customerId) return [this.byCustomer, filter.customerId];
+  private indexesFor(filter: BusFilter): Array<[Map<string, Set<Subscriber>>, string]> {
+    if (filter.all) return (filter.types ?? []).map((type) => [this.byType, type]);
+    if (filter.resourceId) return [[this.byResource, filter.resourceId]];
+    if (filter.customerId) return [[this.byCustomer, filter.customerId]];
     throw new Error('A bus subscription needs a resource id, a customer id or `all`');
   }
 
@@ -183,6 +177,7 @@ export class EventBus {
     };
     this.byResource.get(event.resource_id)?.forEach(deliver);
     if (event.customer_id) this.byCustomer.get(event.customer_id)?.forEach(deliver);
+    this.byType.get(event.type)?.forEach(deliver);
     this.firehose.forEach(deliver);
   }
 }

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
+import { shapeForHead } from '../../http/heads.js';
 import { authorizeCart, type CartAccess, cartAccessOf } from '../cart/access.js';
 import { readCart } from '../cart/service.js';
 import { cartNotices } from './cart-notices.js';
@@ -65,11 +66,15 @@ function missedCartEvents(db: Executor, cartId: string, variants: string[]) {
       .execute();
 }
 
-const envelope = (event: EventRow | null, cart: CartView) => ({
-  event: event ? { id: event.id, type: event.type, resource_id: event.resource_id } : null,
-  cart,
-  notices: cartNotices(cart),
-});
+/** One stream message: the cause, the cart shaped for the subscriber's head, and the notices. */
+function envelope(request: FastifyRequest, event: EventRow | null, cart: CartView) {
+  const { headProfile, locale } = request.channel;
+  return {
+    event: event ? { id: event.id, type: event.type, resource_id: event.resource_id } : null,
+    cart: shapeForHead('cart', cart, headProfile, locale),
+    notices: cartNotices(cart),
+  };
+}
 
 /**
  * `GET /store/v1/carts/{id}/stream`: authorised exactly like `GET /carts/{id}` (the cart
@@ -98,11 +103,11 @@ export async function serveCartStream(
     initial: async () => {
       const cart = remember(await viewAt(db, cartId, access, -1));
       views.delete(`${cartId}|-1|${access.channelId}|${access.customerId ?? ''}`);
-      return [{ event: 'cart.snapshot', data: envelope(null, cart) }];
+      return [{ event: 'cart.snapshot', data: envelope(request, null, cart) }];
     },
     render: async (event) => {
       const cart = remember(await viewAt(db, cartId, access, event.seq));
-      return { id: event.seq, event: event.type, data: envelope(event, cart) };
+      return { id: event.seq, event: event.type, data: envelope(request, event, cart) };
     },
   });
 }

@@ -4,10 +4,12 @@ import { parseWorkers, startCluster } from './cluster.js';
 import { defaultCommandContext } from './commands/context.js';
 import { registerImportCommand } from './commands/import.js';
 import { registerKeysCommands } from './commands/keys.js';
+import { registerRecsEvalCommand } from './commands/recs-eval.js';
 import { registerSeedCommand } from './commands/seed.js';
 import { loadConfig } from './config.js';
 import { openDatabase } from './db/connection.js';
 import { migrate } from './db/migrate.js';
+import { registerRecsRebuildCommand } from './modules/personalisation/cli.js';
 import { startServer } from './server.js';
 
 const program = new Command().name('merx').description('Merx headless commerce engine').showHelpAfterError();
@@ -48,5 +50,8 @@ program
 registerSeedCommand(program, defaultCommandContext);
 registerImportCommand(program, defaultCommandContext);
 registerKeysCommands(program, defaultCommandContext);
+const recs = program.command('recs').description('Recommendations: offline evaluation and rebuilds');
+registerRecsEvalCommand(recs, defaultCommandContext);
+registerRecsRebuildCommand(recs, defaultCommandContext);
 
 await program.parseAsync(process.argv);

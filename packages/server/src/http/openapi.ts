@@ -91,6 +91,15 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
             'Orders for their shoppers (publishable key) and for the merchant: capture, refund, cancel, fulfil, deliver, return (secret key)',
         },
         { name: 'Promotions', description: 'Codes and automatic promotions with usage limits (secret key)' },
+        {
+          name: 'Personalisation',
+          description:
+            'Consented interaction tracking, recommendations, and the shopper’s own data export and deletion (publishable key)',
+        },
+        {
+          name: 'Segments',
+          description: 'Rule-based customer segments for segment prices and promotion conditions (secret key)',
+        },
         { name: 'Operations', description: 'Health, readiness and Prometheus metrics' },
       ],
     },

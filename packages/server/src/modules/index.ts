@@ -8,9 +8,11 @@ import { customersModule } from './customers/index.js';
 import { eventsModule } from './events/index.js';
 import { inventoryModule } from './inventory/index.js';
 import { ordersModule } from './orders/index.js';
+import { personalisationModule } from './personalisation/index.js';
 import { pricingModule } from './pricing/index.js';
 import { promotionsModule } from './promotions/index.js';
 import { searchModule } from './search/index.js';
+import { segmentsModule } from './segments/index.js';
 import { shippingModule } from './shipping/index.js';
 import { staffModule } from './staff/index.js';
 import { webhooksModule } from './webhooks/index.js';
@@ -31,5 +33,7 @@ export const modules: MerxModule[] = [
   staffModule,
   eventsModule,
   webhooksModule,
+  personalisationModule,
+  segmentsModule,
   analyticsModule,
 ];

@@ -1,0 +1,134 @@
+import { sql } from 'kysely';
+import type { Executor } from '../../db/database.js';
+import type { ContentProduct } from './algorithms/index.js';
+
+/*
+ * The few catalog reads the catalog module exports no function for yet (a product's
+ * variant IDs, category/attribute facts, same-category candidates). They are kept in this
+ * one file, read-only, so they can move behind catalog functions without touching the rest.
+ */
+
+/** Which of `ids` are products at all (any status): events naming others are refused. */
+export async function existingProductIds(db: Executor, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('products')
+    .select('id')
+    .where('id', 'in', [...new Set(ids)])
+    .execute();
+  return new Set(rows.map((row) => row.id));
+}
+
+/** Variant IDs per product, for the catalog's `getSellableVariants` and inventory's `getAvailability`. */
+export async function variantIdsOfProducts(
+  db: Executor,
+  productIds: readonly string[],
+): Promise<Map<string, string[]>> {
+  const result = new Map<string, string[]>();
+  if (productIds.length === 0) return result;
+  const rows = await db
+    .selectFrom('variants')
+    .select(['id', 'product_id'])
+    .where('product_id', 'in', [...new Set(productIds)])
+    .execute();
+  for (const row of rows) {
+    const list = result.get(row.product_id) ?? [];
+    list.push(row.id);
+    result.set(row.product_id, list);
+  }
+  return result;
+}
+
+export interface ProductFacts {
+  productId: string;
+  title: string;
+  categoryIds: string[];
+  /** `name:value` of the top-level scalar attributes, as search indexes them (`brand:Acme`). */
+  attributePairs: string[];
+}
+
+const FACTS_COLUMNS = sql`p.id AS product_id, p.title,
+  ARRAY(SELECT category_id FROM product_categories WHERE product_id = p.id ORDER BY category_id) AS category_ids,
+  ARRAY(SELECT a.key || ':' || a.value FROM jsonb_each_text(p.attributes) a
+        WHERE jsonb_typeof(p.attributes -> a.key) IN ('string', 'number', 'boolean') ORDER BY 1) AS attribute_pairs`;
+
+interface FactsRow {
+  product_id: string;
+  title: string;
+  category_ids: string[];
+  attribute_pairs: string[];
+}
+
+const toFacts = (row: FactsRow): ProductFacts => ({
+  productId: row.product_id,
+  title: row.title,
+  categoryIds: row.category_ids,
+  attributePairs: row.attribute_pairs,
+});
+
+export async function productFacts(db: Executor, productIds: readonly string[]): Promise<ProductFacts[]> {
+  if (productIds.length === 0) return [];
+  const rows = await sql<FactsRow>`SELECT ${FACTS_COLUMNS} FROM products p
+    WHERE p.id = ANY(${[...new Set(productIds)]}::text[])`.execute(db);
+  return rows.rows.map(toFacts);
+}
+
+/**
+ * Content-similarity candidates for a product nobody has bought or viewed with others yet:
+ * the product itself plus published products sharing one of its categories, most shared
+ * categories first. The pure content scorer ranks them.
+ */
+export async function contentCandidates(
+  db: Executor,
+  productId: string,
+  limit: number,
+): Promise<ContentProduct[]> {
+  const rows = await sql<FactsRow>`
+    WITH mine AS (SELECT category_id FROM product_categories WHERE product_id = ${productId}),
+    shared AS (
+      SELECT pc.product_id, count(*) AS n FROM product_categories pc JOIN mine USING (category_id)
+      WHERE pc.product_id <> ${productId} GROUP BY pc.product_id
+      ORDER BY n DESC, pc.product_id LIMIT ${limit}
+    )
+    SELECT ${FACTS_COLUMNS} FROM products p
+    WHERE p.id = ${productId} OR (p.id IN (SELECT product_id FROM shared) AND p.status = 'published')`.execute(
+    db,
+  );
+  return rows.rows.map((row) => ({
+    productId: row.product_id,
+    title: row.title,
+    categories: row.category_ids,
+    attributes: Object.fromEntries(
+      row.attribute_pairs.map((pair) => {
+        const at = pair.indexOf(':');
+        return [pair.slice(0, at), pair.slice(at + 1)];
+      }),
+    ),
+  }));
+}
+
+/** Product titles, for reasons such as "bought together with Espresso cups". */
+export async function productTitles(
+  db: Executor,
+  productIds: readonly string[],
+): Promise<Map<string, string>> {
+  if (productIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('products')
+    .select(['id', 'title'])
+    .where('id', 'in', [...new Set(productIds)])
+    .execute();
+  return new Map(rows.map((row) => [row.id, row.title]));
+}
+
+/** The products behind cart lines (a cart line names only its variant). */
+export async function productIdsOfVariants(db: Executor, variantIds: readonly string[]): Promise<string[]> {
+  if (variantIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('variants')
+    .select('product_id')
+    .distinct()
+    .where('id', 'in', [...new Set(variantIds)])
+    .execute();
+  return rows.map((row) => row.product_id);
+}

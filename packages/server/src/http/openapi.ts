@@ -98,7 +98,8 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         },
         {
           name: 'Segments',
-          description: 'Rule-based customer segments for segment prices and promotion conditions (secret key)',
+          description:
+            'Rule-based customer segments for segment prices and promotion conditions (secret key)',
         },
         { name: 'Operations', description: 'Health, readiness and Prometheus metrics' },
       ],

@@ -5,8 +5,8 @@ import { startTestServer, type TestServer, unique } from '../../../test/harness.
 import { createProduct, session, signedInCustomer, stock } from '../cart/test-support.js';
 import { checkout, newCart, pay, stockOf } from './test-support.js';
 
-// ~15 s alone on PGlite on a quiet 2-core machine (200 carts are built through the API first);
-// the margin is for a loaded CI box running other files in parallel.
+// Measured alone on PGlite: 36 s (200 carts built through the API, then 200 checkouts) while
+// this 2-core box had a load average near 20; the margin is for such loaded CI boxes.
 const HEAVY = 150_000;
 
 let server: TestServer;

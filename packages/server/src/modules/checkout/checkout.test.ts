@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../../test/harness.js';
-import { createProduct, session, signedInCustomer, stock } from '../cart/test-support.js';
+import { createProduct, reserveAtAddToCart, session, signedInCustomer, stock } from '../cart/test-support.js';
 import { checkout, newCart, pay, sendWebhook, stockOf } from './test-support.js';
 
 let server: TestServer;
@@ -82,6 +82,24 @@ describe('checkout with the test provider', () => {
     expect(cart.status).toBe('active');
     // The shopper can try another card on the same cart.
     expect((await checkout(server, shop.key, cartId)).statusCode).toBe(201);
+  });
+
+  it('keeps add-to-cart holds after a decline on channels that reserve early', async () => {
+    const early = await server.newChannel();
+    const [lamp] = await createProduct(server, [early.id], [{ price: 3000 }]);
+    await stock(server, [early.id], { [lamp]: 5 });
+    await reserveAtAddToCart(server, early.id);
+    const cartId = await newCart(server, early.key, [{ variant_id: lamp, quantity: 2 }]);
+    expect(await stockOf(server, lamp)).toMatchObject({ onHand: 5, reserved: 2 });
+    expect((await checkout(server, early.key, cartId, pay('tok_declined'))).statusCode).toBe(402);
+    expect(await stockOf(server, lamp)).toMatchObject({ onHand: 5, reserved: 2 });
+    const expiry = await server.db
+      .selectFrom('inventory_reservations')
+      .select('expires_at')
+      .where('cart_id', '=', cartId)
+      .where('status', '=', 'active')
+      .execute();
+    expect(expiry.every((row) => row.expires_at !== null)).toBe(true);
   });
 
   it('leaves the order authorised when capture fails, and manual capture mode waits for an admin', async () => {

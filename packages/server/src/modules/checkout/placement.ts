@@ -4,7 +4,8 @@ import { inTransaction } from '../../db/transaction.js';
 import { ApiError } from '../../http/problem.js';
 import { markCartCompleted } from '../cart/service.js';
 import { emitEvent } from '../events/outbox.js';
-import { commitReservations, releaseReservations } from '../inventory/reservations.js';
+import { commitReservations, releaseReservations, touchReservations } from '../inventory/reservations.js';
+import { getReservationSettings } from '../inventory/settings.js';
 import { captureOrder } from '../orders/actions.js';
 import { type Actor, decide, lockOrder, saveTransition, writeAudit } from '../orders/lifecycle.js';
 import { presentOrderSummary } from '../orders/service.js';
@@ -56,16 +57,26 @@ export async function placeOrder(
   return order;
 }
 
+type CartOrder = Pick<OrderRow, 'id' | 'cart_id' | 'channel_id'>;
+
+/**
+ * Gives back the stock a checkout held for a cart that stays open. On channels that reserve
+ * at add-to-cart the shopper keeps the holds, lapsing again after the channel's TTL;
+ * elsewhere they are released at once.
+ */
+async function returnCartHolds(tx: Executor, order: CartOrder): Promise<void> {
+  const settings = await getReservationSettings(tx, order.channel_id);
+  if (settings.point === 'at_add_to_cart') await touchReservations(tx, order.cart_id, settings.ttlSeconds);
+  else await releaseReservations(tx, { cartId: order.cart_id });
+}
+
 /**
  * Undoes a checkout whose payment never went through: the order row (never placed, never
  * announced) is deleted, its stock holds and promotion uses are given back. The payment
  * attempt stays on record without an order.
  */
-export async function discardUnplacedOrder(
-  tx: Executor,
-  order: Pick<OrderRow, 'id' | 'cart_id'>,
-): Promise<void> {
-  await releaseReservations(tx, { cartId: order.cart_id });
+export async function discardUnplacedOrder(tx: Executor, order: CartOrder): Promise<void> {
+  await returnCartHolds(tx, order);
   await releasePromotionRedemptions(tx, order.id);
   await tx.deleteFrom('orders').where('id', '=', order.id).where('status', '=', 'pending').execute();
 }
@@ -75,7 +86,7 @@ export async function discardUnplacedOrder(
  * of an authorisation is always safe), then the unplaced order is discarded. A void that
  * fails is kept on the payment's record (`last_error`) for an operator.
  */
-export async function voidAndDiscard(db: Db, order: Pick<OrderRow, 'id' | 'cart_id'>, payment: PaymentRow) {
+export async function voidAndDiscard(db: Db, order: CartOrder, payment: PaymentRow) {
   if (payment.provider_reference) await voidPayment(db, payment);
   await inTransaction(db, (tx) => discardUnplacedOrder(tx, order));
 }
@@ -87,7 +98,7 @@ export async function voidAndDiscard(db: Db, order: Pick<OrderRow, 'id' | 'cart_
 export async function cancelUnconfirmedOrder(tx: Executor, orderId: string, actor: Actor): Promise<OrderRow> {
   const locked = await lockOrder(tx, orderId);
   const result = decide(locked, { type: 'cancel' });
-  await releaseReservations(tx, { cartId: locked.order.cart_id });
+  await returnCartHolds(tx, locked.order);
   await releasePromotionRedemptions(tx, orderId);
   return saveTransition(tx, locked, result, {
     actor,

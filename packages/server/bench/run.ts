@@ -10,6 +10,7 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
+import { cpuMeter } from './lib/cpu.js';
 import { createBenchDatabase, existingBenchDatabase } from './lib/database.js';
 import { type LoadResult, runLoad } from './lib/load.js';
 import { runMerx, type ServerProcess, startServerProcess } from './lib/server-process.js';
@@ -75,6 +76,8 @@ async function connect(server: ServerProcess, secretKey: string): Promise<BenchT
 }
 
 const fmt = (value: number, digits = 0) => value.toLocaleString('en-GB', { maximumFractionDigits: digits });
+const cpuText = ({ serverMs, databaseMs }: { serverMs: number; databaseMs: number }) =>
+  `${fmt(serverMs + databaseMs, 2)} (${fmt(serverMs, 2)} + ${fmt(databaseMs, 2)})`;
 
 async function main() {
   const database = args.existing
@@ -96,6 +99,8 @@ async function main() {
     peakRssMb: number | null;
     /** 1-minute load average after the run: other work on the machine skews the figures. */
     loadAverage: number;
+    /** CPU ms per completed request: server process, database backends (PostgreSQL only). */
+    cpuPerRequest: { serverMs: number; databaseMs: number };
   }> = [];
   let seedSeconds = 0;
   let idleRssMb: number | null = null;
@@ -124,12 +129,17 @@ async function main() {
     idleRssMb = server.memory()?.rssMb ?? null;
     const target = await connect(server, secretKey);
     const headers = { authorization: `Bearer ${target.publishableKey}` };
+    const meter = cpuMeter(server.child.pid as number, database.name);
 
     for (const scenario of chosen) {
       const mix = await scenario.prepare(target);
       const options = { url: target.baseUrl, connections, ...mix, headers: { ...headers, ...mix.headers } };
       if (warmup > 0) await runLoad({ ...options, duration: warmup });
+      meter.start();
       const load = await runLoad({ ...options, duration, title: scenario.name });
+      const cpu = meter.stop();
+      const perRequest = (ms: number) => (load.total > 0 ? ms / load.total : 0);
+      const cpuPerRequest = { serverMs: perRequest(cpu.serverMs), databaseMs: perRequest(cpu.databaseMs) };
       const peakRssMb = server.memory()?.peakMb ?? null;
       const loadAverage = loadavg()[0] ?? 0;
       results.push({
@@ -138,20 +148,24 @@ async function main() {
         load,
         peakRssMb,
         loadAverage,
+        cpuPerRequest,
       });
       console.log(
-        `${scenario.name.padEnd(18)} ${fmt(load.requestsPerSecond).padStart(7)} req/s  p50 ${fmt(load.p50Ms, 1).padStart(5)} ms  p99 ${fmt(load.p99Ms, 1).padStart(5)} ms  errors ${load.errors}  non-2xx ${load.non2xx}  peak RSS ${peakRssMb === null ? 'n/a' : `${fmt(peakRssMb)} MB`}  load avg ${fmt(loadAverage, 1)}`,
+        `${scenario.name.padEnd(18)} ${fmt(load.requestsPerSecond).padStart(7)} req/s  p50 ${fmt(load.p50Ms, 1).padStart(5)} ms  p99 ${fmt(load.p99Ms, 1).padStart(5)} ms  errors ${load.errors}  non-2xx ${load.non2xx}  peak RSS ${peakRssMb === null ? 'n/a' : `${fmt(peakRssMb)} MB`}  load avg ${fmt(loadAverage, 1)}  CPU/req ${cpuText(cpuPerRequest)}`,
       );
     }
   } finally {
     await cleanup();
   }
 
-  console.log(`\n| scenario | req/s | p50 ms | p99 ms | errors | non-2xx | server peak RSS | load avg |`);
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
-  for (const { scenario, load, peakRssMb, loadAverage } of results) {
+  console.log(
+    `\n| scenario | req/s | p50 ms | p99 ms | errors | non-2xx | server peak RSS | load avg | CPU ms/req (server + db) | req/s per 2 idle cores |`,
+  );
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const { scenario, load, peakRssMb, loadAverage, cpuPerRequest } of results) {
+    const cpuMs = cpuPerRequest.serverMs + cpuPerRequest.databaseMs;
     console.log(
-      `| ${scenario} | ${fmt(load.requestsPerSecond)} | ${fmt(load.p50Ms, 1)} | ${fmt(load.p99Ms, 1)} | ${load.errors} | ${load.non2xx} | ${peakRssMb === null ? 'n/a' : `${fmt(peakRssMb)} MB`} | ${fmt(loadAverage, 1)} |`,
+      `| ${scenario} | ${fmt(load.requestsPerSecond)} | ${fmt(load.p50Ms, 1)} | ${fmt(load.p99Ms, 1)} | ${load.errors} | ${load.non2xx} | ${peakRssMb === null ? 'n/a' : `${fmt(peakRssMb)} MB`} | ${fmt(loadAverage, 1)} | ${cpuText(cpuPerRequest)} | ${cpuMs > 0 ? fmt(2000 / cpuMs) : 'n/a'} |`,
     );
   }
   console.log(

@@ -6,6 +6,8 @@ import pg from 'pg';
 /** Environment for the server and seed processes, and how to clean up afterwards. */
 export interface BenchDatabase {
   kind: 'pglite' | 'postgres';
+  /** PostgreSQL database name (to find its backends' CPU time); null on PGlite. */
+  name: string | null;
   env: Record<string, string>;
   label: string;
   drop(): Promise<void>;
@@ -28,15 +30,17 @@ export function existingBenchDatabase(
 ): BenchDatabase {
   if (databaseUrl) {
     assertLoopback(databaseUrl);
+    const name = decodeURIComponent(new URL(databaseUrl).pathname.slice(1));
     return {
       kind: 'postgres',
+      name,
       env: {},
-      label: `PostgreSQL (existing ${new URL(databaseUrl).pathname.slice(1)})`,
+      label: `PostgreSQL (existing ${name})`,
       drop: async () => {},
     };
   }
   if (!dataDir) throw new Error('--existing needs DATABASE_URL or MERX_DATA_DIR');
-  return { kind: 'pglite', env: {}, label: `PGlite (existing ${dataDir})`, drop: async () => {} };
+  return { kind: 'pglite', name: null, env: {}, label: `PGlite (existing ${dataDir})`, drop: async () => {} };
 }
 
 /**
@@ -51,6 +55,7 @@ export async function createBenchDatabase(databaseUrl: string | undefined): Prom
     const dataDir = mkdtempSync(join(tmpdir(), 'merx-bench-'));
     return {
       kind: 'pglite',
+      name: null,
       env: { MERX_DATA_DIR: dataDir },
       label: `PGlite (${dataDir})`,
       async drop() {
@@ -70,6 +75,7 @@ export async function createBenchDatabase(databaseUrl: string | undefined): Prom
   benchUrl.pathname = `/${name}`;
   return {
     kind: 'postgres',
+    name,
     env: { DATABASE_URL: benchUrl.toString() },
     label: `PostgreSQL (${url.host}/${name})`,
     async drop() {

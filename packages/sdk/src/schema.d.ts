@@ -266,6 +266,11 @@ export interface paths {
                     price_max?: number;
                     option?: string[];
                     q?: string;
+                    /**
+                     * @description Narrow the response to these fields (comma-separated, dots for nested ones: `id,title,variants.price`). Applies to each item of a list. Combines with the channel’s head profile (compact, speakable).
+                     * @example id,title,price
+                     */
+                    fields?: string;
                 };
                 header?: never;
                 path?: never;
@@ -351,6 +356,11 @@ export interface paths {
                      * @example EUR
                      */
                     currency?: string;
+                    /**
+                     * @description Narrow the response to these fields (comma-separated, dots for nested ones: `id,title,variants.price`). Applies to each item of a list. Combines with the channel’s head profile (compact, speakable).
+                     * @example id,title,price
+                     */
+                    fields?: string;
                 };
                 header?: never;
                 path: {
@@ -2171,6 +2181,90 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/store/v1/carts/current": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The signed-in customer’s current cart
+         * @description The customer’s most recently changed active cart, whichever channel it was started in, priced for the calling channel (`repriced_for_channel` says when that differs). This is how a second head of the same shopper picks the cart up. Needs `X-Customer-Token`; 404 when the customer has no active cart.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Cart"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/store/v1/carts/{id}": {
         parameters: {
             query?: never;
@@ -3458,6 +3552,522 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/store/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record shopper interactions
+         * @description A batch of up to 50 interactions (`product_view`, `search`, `add_to_cart`, `list_click`) of the signed-in customer (`X-Customer-Token`) or of an anonymous `visitor_id`. Purchases are recorded from orders automatically.
+         *
+         *     **Only with consent.** A signed-in customer's `consent_personalisation` decides; a visitor consents by sending `consent: true` (once is enough; `consent: false` withdraws it and deletes the visitor's history). Without consent nothing is stored and the answer is still 202, with `stored: 0`. After login, call `POST /customers/me/visitor` to attach the visitor's history to the customer.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "visitor_id": "3f2b8c1e-9d4a-4e6b-8f1a-2c7d5e9b0a13",
+                     *       "consent": true,
+                     *       "events": [
+                     *         {
+                     *           "type": "product_view",
+                     *           "product_id": "prod_01jd8x2k3m4n5p6q7r8s9t0v1w"
+                     *         },
+                     *         {
+                     *           "type": "search",
+                     *           "query": "running shoes"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * @description Anonymous visitor ID the head generates once per browser or device (16–64 of A–Z a–z 0–9 _ -), e.g. a UUID
+                         * @example 3f2b8c1e-9d4a-4e6b-8f1a-2c7d5e9b0a13
+                         */
+                        visitor_id?: string;
+                        /** @description Visitors only. `true` records the visitor’s consent to personalisation (send it once the shopper agreed); `false` withdraws it and deletes the visitor’s history. Signed-in customers consent through `consent_personalisation` on their profile. */
+                        consent?: boolean;
+                        events: {
+                            /** @description What the shopper did */
+                            type: "product_view" | "search" | "add_to_cart" | "list_click";
+                            /** @example prod_01jd8x2k3m4n5p6q7r8s9t0v1w */
+                            product_id?: string;
+                            /** @description The search text (search only) */
+                            query?: string;
+                            /** @description Which list the click came from (list_click only), e.g. `recommendations:related` */
+                            list?: string;
+                            /** @description add_to_cart only */
+                            quantity?: number;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Events stored: 0 without consent */
+                            stored: number;
+                            /** @description Whether this shopper has consented to personalisation */
+                            consent: boolean;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/store/v1/recommendations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Recommendations for this shopper
+         * @description Products this channel sells and has in stock, best first, each with the `reason` it was chosen and its price for this shopper (group and segment prices included).
+         *
+         *     * `product={id}&intent=related` — viewed or bought together (item-to-item cosine on co-views and co-purchases); products with little history fall back to similar products (categories, attributes, title).
+         *     * `product={id}&intent=complementary` or `cart={id}` — frequently bought together, never what is already in the cart. A cart opens with the same rules as `GET /carts/{id}`.
+         *     * `intent=for_you` — from the shopper's own views, carts and orders (signed in, or `X-Visitor-Id` of a consenting visitor), else trending.
+         *     * `intent=trending` — time-decayed popularity in this channel (half-life 7 days).
+         *     * `intent=recently_viewed` — the shopper's own recent views.
+         *
+         *     Lists are short (`limit` ≤ 20) and may be shorter when few candidates are on sale and in stock.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description Defaults to `related` with `product`, `complementary` with `cart` */
+                    intent?: "related" | "complementary" | "for_you" | "trending" | "recently_viewed";
+                    /** @example prod_01jd8x2k3m4n5p6q7r8s9t0v1w */
+                    product?: string;
+                    /** @description A cart the caller may open */
+                    cart?: string;
+                    limit: number;
+                    /**
+                     * @description ISO 4217 code
+                     * @example EUR
+                     */
+                    currency?: string;
+                };
+                header?: {
+                    /**
+                     * @description Anonymous visitor ID the head generates once per browser or device (16–64 of A–Z a–z 0–9 _ -), e.g. a UUID
+                     * @example 3f2b8c1e-9d4a-4e6b-8f1a-2c7d5e9b0a13
+                     */
+                    "x-visitor-id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            intent: "related" | "complementary" | "for_you" | "trending" | "recently_viewed";
+                            data: components["schemas"]["Recommendation"][];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/store/v1/customers/me/visitor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Attach a visitor’s history to the signed-in customer
+         * @description Heads call this right after login with the visitor ID they used while anonymous: the consented anonymous history becomes the customer’s (only if the customer consents to personalisation; otherwise it stays anonymous and `stitched` is false). A visitor ID already attached to another customer is refused with 409 `visitor_belongs_to_another_customer`: start a fresh visitor ID after logout.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Anonymous visitor ID the head generates once per browser or device (16–64 of A–Z a–z 0–9 _ -), e.g. a UUID
+                         * @example 3f2b8c1e-9d4a-4e6b-8f1a-2c7d5e9b0a13
+                         */
+                        visitor_id: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            visitor_id: string;
+                            /** @description False when the visitor never consented (nothing to stitch) or the customer has not consented */
+                            stitched: boolean;
+                            /** @description Anonymous interactions now attributed to the customer */
+                            moved: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/store/v1/customers/me/data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export my interaction data
+         * @description Everything personalisation keeps about the signed-in customer, as JSON: the consent flag, the visitor IDs attached at login, and every stored interaction (views, searches, cart adds, list clicks, purchases).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            customer_id: string;
+                            consent_personalisation: boolean;
+                            visitors: {
+                                id: string;
+                                channel_id: string;
+                                /** Format: date-time */
+                                consented_at: string;
+                                stitched_at: string | null;
+                            }[];
+                            interactions: {
+                                id: string;
+                                type: string;
+                                channel_id: string;
+                                visitor_id: string | null;
+                                product_id: string | null;
+                                query: string | null;
+                                list: string | null;
+                                quantity: number | null;
+                                order_id: string | null;
+                                /** Format: date-time */
+                                occurred_at: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Delete my interaction data
+         * @description Removes every stored interaction of the signed-in customer and every visitor ID attached to them, with its anonymous history. Anonymous aggregate statistics (how often products are bought together) hold no shopper and are kept. Consent is a profile setting (`PATCH /customers/me`): turn it off to stop new tracking.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            deleted: {
+                                interactions: number;
+                                visitors: number;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -8202,7 +8812,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a stock location */
+        /**
+         * Get a stock location
+         * @description The location with its priority, address and the channels it serves.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -8538,6 +9151,15 @@ export interface paths {
                     };
                 };
                 /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -8620,6 +9242,15 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem details */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -8730,6 +9361,15 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem details */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -8854,6 +9494,15 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem details */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -9064,6 +9713,15 @@ export interface paths {
                     };
                 };
                 /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -9089,7 +9747,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Reservation settings of a channel */
+        /**
+         * Reservation settings of a channel
+         * @description When the channel holds stock (`at_add_to_cart`, `at_checkout` or `at_order`) and how long an add-to-cart hold lives without cart activity. Version 0 means the defaults (`at_checkout`, 900 s).
+         */
         get: {
             parameters: {
                 query?: never;
@@ -10032,7 +10693,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a region */
+        /**
+         * Get a region
+         * @description The region with its countries, currency and tax rules.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -10310,7 +10974,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List shipping options */
+        /**
+         * List shipping options
+         * @description Every shipping option, optionally of one region, active or not.
+         */
         get: {
             parameters: {
                 query: {
@@ -10509,7 +11176,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a shipping option */
+        /**
+         * Get a shipping option
+         * @description The option with its kind and prices in the region’s currency.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -10580,7 +11250,10 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Delete a shipping option */
+        /**
+         * Delete a shipping option
+         * @description Carts that chose it lose their shipping option on their next change (set `active: false` to retire it gently).
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -13629,6 +14302,872 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/v1/segments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List segments
+         * @description Rule-based customer segments, oldest first, with the size of their cached membership.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description Page size (at most 100) */
+                    limit: number;
+                    /** @description Opaque cursor from `next_cursor` */
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Segment"][];
+                            has_more: boolean;
+                            next_cursor: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create a segment
+         * @description A segment is a rule over customer attributes and behaviour: `match` (`all` / `any`) over conditions, which may be one level of nested groups. Conditions: `country` (default shipping, else billing address), `customer_group`, `channel` (bought through or signed in on), `lifetime_spend` (placed orders minus refunds in one currency, minor units), `order_count`, `days_since_last_order` (never ordered matches neither way), `viewed_category` / `bought_category` within `within_days` (the category or any below it; views count only for customers consenting to personalisation).
+         *
+         *     Membership is evaluated in SQL when first needed and cached for `stale_after_minutes`. Use the segment's ID as `segment_id` on a price (segment prices) or in a promotion's `segment_ids`. Unknown groups, channels or categories are 422.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @example UK regulars */
+                        name: string;
+                        description?: string;
+                        /**
+                         * @example {
+                         *       "match": "all",
+                         *       "conditions": [
+                         *         {
+                         *           "field": "country",
+                         *           "values": [
+                         *             "GB",
+                         *             "IE"
+                         *           ]
+                         *         },
+                         *         {
+                         *           "field": "lifetime_spend",
+                         *           "op": "gte",
+                         *           "value": 50000,
+                         *           "currency": "GBP"
+                         *         },
+                         *         {
+                         *           "match": "any",
+                         *           "conditions": [
+                         *             {
+                         *               "field": "days_since_last_order",
+                         *               "op": "lte",
+                         *               "value": 30
+                         *             },
+                         *             {
+                         *               "field": "viewed_category",
+                         *               "category_id": "cat_01jd8x2k3m4n5p6q7r8s9t0v1w",
+                         *               "within_days": 14
+                         *             }
+                         *           ]
+                         *         }
+                         *       ]
+                         *     }
+                         */
+                        rules: {
+                            /** @description `all`: every condition holds; `any`: at least one */
+                            match: "all" | "any";
+                            conditions: {
+                                /** @description country (default shipping, else billing address) · customer_group · channel (bought through or signed in on) · lifetime_spend (placed orders minus refunds, one currency) · order_count · days_since_last_order · viewed_category / bought_category (the category or below, within `within_days`) */
+                                field?: "country" | "customer_group" | "channel" | "lifetime_spend" | "order_count" | "days_since_last_order" | "viewed_category" | "bought_category";
+                                /** @description For numbers: at least (gte), at most (lte), exactly (eq) */
+                                op?: "gte" | "lte" | "eq";
+                                /** @description country codes, customer group IDs or channel IDs (any of them matches) */
+                                values?: string[];
+                                /** @description The number compared: minor units for lifetime_spend, orders, or days */
+                                value?: number;
+                                /**
+                                 * @description ISO 4217 code
+                                 * @example EUR
+                                 */
+                                currency?: string;
+                                category_id?: string;
+                                within_days?: number;
+                                /** @description `all`: every condition holds; `any`: at least one */
+                                match?: "all" | "any";
+                                conditions?: {
+                                    /** @description country (default shipping, else billing address) · customer_group · channel (bought through or signed in on) · lifetime_spend (placed orders minus refunds, one currency) · order_count · days_since_last_order · viewed_category / bought_category (the category or below, within `within_days`) */
+                                    field: "country" | "customer_group" | "channel" | "lifetime_spend" | "order_count" | "days_since_last_order" | "viewed_category" | "bought_category";
+                                    /** @description For numbers: at least (gte), at most (lte), exactly (eq) */
+                                    op?: "gte" | "lte" | "eq";
+                                    /** @description country codes, customer group IDs or channel IDs (any of them matches) */
+                                    values?: string[];
+                                    /** @description The number compared: minor units for lifetime_spend, orders, or days */
+                                    value?: number;
+                                    /**
+                                     * @description ISO 4217 code
+                                     * @example EUR
+                                     */
+                                    currency?: string;
+                                    category_id?: string;
+                                    within_days?: number;
+                                }[];
+                            }[];
+                        };
+                        /** @description Cached membership older than this is recomputed when next read (default 60) */
+                        stale_after_minutes?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Segment"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/segments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a segment
+         * @description The rules, the cached membership size and when it was computed, and `version` (for If-Match).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @example seg_01jd8x2k3m4n5p6q7r8s9t0v1w */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Segment"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Delete a segment
+         * @description Prices and promotions that name it simply stop matching anyone.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @example seg_01jd8x2k3m4n5p6q7r8s9t0v1w */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Update a segment
+         * @description New rules discard the cached membership (it is recomputed on the next read). Send `If-Match: <version>` to refuse the write when someone else changed the segment first.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The `version` you last read; a stale one gets 409 with the current state */
+                    "if-match"?: string;
+                };
+                path: {
+                    /** @example seg_01jd8x2k3m4n5p6q7r8s9t0v1w */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @example UK regulars */
+                        name?: string;
+                        description?: string;
+                        /**
+                         * @example {
+                         *       "match": "all",
+                         *       "conditions": [
+                         *         {
+                         *           "field": "country",
+                         *           "values": [
+                         *             "GB",
+                         *             "IE"
+                         *           ]
+                         *         },
+                         *         {
+                         *           "field": "lifetime_spend",
+                         *           "op": "gte",
+                         *           "value": 50000,
+                         *           "currency": "GBP"
+                         *         },
+                         *         {
+                         *           "match": "any",
+                         *           "conditions": [
+                         *             {
+                         *               "field": "days_since_last_order",
+                         *               "op": "lte",
+                         *               "value": 30
+                         *             },
+                         *             {
+                         *               "field": "viewed_category",
+                         *               "category_id": "cat_01jd8x2k3m4n5p6q7r8s9t0v1w",
+                         *               "within_days": 14
+                         *             }
+                         *           ]
+                         *         }
+                         *       ]
+                         *     }
+                         */
+                        rules?: {
+                            /** @description `all`: every condition holds; `any`: at least one */
+                            match: "all" | "any";
+                            conditions: {
+                                /** @description country (default shipping, else billing address) · customer_group · channel (bought through or signed in on) · lifetime_spend (placed orders minus refunds, one currency) · order_count · days_since_last_order · viewed_category / bought_category (the category or below, within `within_days`) */
+                                field?: "country" | "customer_group" | "channel" | "lifetime_spend" | "order_count" | "days_since_last_order" | "viewed_category" | "bought_category";
+                                /** @description For numbers: at least (gte), at most (lte), exactly (eq) */
+                                op?: "gte" | "lte" | "eq";
+                                /** @description country codes, customer group IDs or channel IDs (any of them matches) */
+                                values?: string[];
+                                /** @description The number compared: minor units for lifetime_spend, orders, or days */
+                                value?: number;
+                                /**
+                                 * @description ISO 4217 code
+                                 * @example EUR
+                                 */
+                                currency?: string;
+                                category_id?: string;
+                                within_days?: number;
+                                /** @description `all`: every condition holds; `any`: at least one */
+                                match?: "all" | "any";
+                                conditions?: {
+                                    /** @description country (default shipping, else billing address) · customer_group · channel (bought through or signed in on) · lifetime_spend (placed orders minus refunds, one currency) · order_count · days_since_last_order · viewed_category / bought_category (the category or below, within `within_days`) */
+                                    field: "country" | "customer_group" | "channel" | "lifetime_spend" | "order_count" | "days_since_last_order" | "viewed_category" | "bought_category";
+                                    /** @description For numbers: at least (gte), at most (lte), exactly (eq) */
+                                    op?: "gte" | "lte" | "eq";
+                                    /** @description country codes, customer group IDs or channel IDs (any of them matches) */
+                                    values?: string[];
+                                    /** @description The number compared: minor units for lifetime_spend, orders, or days */
+                                    value?: number;
+                                    /**
+                                     * @description ISO 4217 code
+                                     * @example EUR
+                                     */
+                                    currency?: string;
+                                    category_id?: string;
+                                    within_days?: number;
+                                }[];
+                            }[];
+                        };
+                        /** @description Cached membership older than this is recomputed when next read (default 60) */
+                        stale_after_minutes?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Segment"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/admin/v1/segments/{id}/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Recompute a segment’s membership now
+         * @description Evaluates the rules over every customer in one SQL statement and replaces the cache.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @example seg_01jd8x2k3m4n5p6q7r8s9t0v1w */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            member_count: number;
+                            /** Format: date-time */
+                            computed_at: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/segments/{id}/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Customers in a segment
+         * @description The cached membership, by customer ID; recomputed first when older than the segment’s `stale_after_minutes` or with `refresh=true`. `computed_at` says when it was evaluated.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description Page size (at most 100) */
+                    limit: number;
+                    /** @description Opaque cursor from `next_cursor` */
+                    cursor?: string;
+                    /** @description Recompute before listing */
+                    refresh?: boolean;
+                };
+                header?: never;
+                path: {
+                    /** @example seg_01jd8x2k3m4n5p6q7r8s9t0v1w */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                id: string;
+                                email: string;
+                                first_name: string | null;
+                                last_name: string | null;
+                            }[];
+                            has_more: boolean;
+                            next_cursor: string | null;
+                            /** Format: date-time */
+                            computed_at: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/analytics/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sales overview
+         * @description What the dashboard home charts: orders and revenue per UTC day (placed, not cancelled, at the order total, per currency), the 10 best-selling products by units, and the funnel from product views (shoppers who consented to tracking) to carts opened to orders placed. Read-only; optionally for one channel.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description Window length in UTC days, today included */
+                    days: number;
+                    /** @description Only this channel */
+                    channel_id?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnalyticsOverview"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/payments/test/webhook": {
         parameters: {
             query?: never;
@@ -14243,6 +15782,7 @@ export interface components {
             refunded_amount: number;
             cancel_reason: string | null;
             placed_at: string | null;
+            paid_at: string | null;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -14310,6 +15850,7 @@ export interface components {
             refunded_amount: number;
             cancel_reason: string | null;
             placed_at: string | null;
+            paid_at: string | null;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -14407,6 +15948,31 @@ export interface components {
                 /** Format: date-time */
                 created_at: string;
             }[];
+        };
+        Recommendation: {
+            product_id: string;
+            handle: string;
+            title: string;
+            image_url: string | null;
+            /** @description From-price for this shopper */
+            price: {
+                /**
+                 * @description Amount in the currency’s minor units (cents); never a float
+                 * @example 1999
+                 */
+                amount: number;
+                /**
+                 * @description ISO 4217 code
+                 * @example EUR
+                 */
+                currency: string;
+            };
+            score: number;
+            /**
+             * @example bought together with Espresso cups
+             * @example popular this week
+             */
+            reason: string;
         };
         Channel: {
             /** @example chan_01jd8x2k3m4n5p6q7r8s9t0v1w */
@@ -14818,6 +16384,7 @@ export interface components {
             refunded_amount: number;
             cancel_reason: string | null;
             placed_at: string | null;
+            paid_at: string | null;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -15013,6 +16580,157 @@ export interface components {
             created_at: string;
             /** Format: date-time */
             updated_at: string;
+        };
+        Segment: {
+            /** @example seg_01jd8x2k3m4n5p6q7r8s9t0v1w */
+            id: string;
+            name: string;
+            description: string;
+            /**
+             * @example {
+             *       "match": "all",
+             *       "conditions": [
+             *         {
+             *           "field": "country",
+             *           "values": [
+             *             "GB",
+             *             "IE"
+             *           ]
+             *         },
+             *         {
+             *           "field": "lifetime_spend",
+             *           "op": "gte",
+             *           "value": 50000,
+             *           "currency": "GBP"
+             *         },
+             *         {
+             *           "match": "any",
+             *           "conditions": [
+             *             {
+             *               "field": "days_since_last_order",
+             *               "op": "lte",
+             *               "value": 30
+             *             },
+             *             {
+             *               "field": "viewed_category",
+             *               "category_id": "cat_01jd8x2k3m4n5p6q7r8s9t0v1w",
+             *               "within_days": 14
+             *             }
+             *           ]
+             *         }
+             *       ]
+             *     }
+             */
+            rules: {
+                /** @description `all`: every condition holds; `any`: at least one */
+                match: "all" | "any";
+                conditions: {
+                    /** @description country (default shipping, else billing address) · customer_group · channel (bought through or signed in on) · lifetime_spend (placed orders minus refunds, one currency) · order_count · days_since_last_order · viewed_category / bought_category (the category or below, within `within_days`) */
+                    field?: "country" | "customer_group" | "channel" | "lifetime_spend" | "order_count" | "days_since_last_order" | "viewed_category" | "bought_category";
+                    /** @description For numbers: at least (gte), at most (lte), exactly (eq) */
+                    op?: "gte" | "lte" | "eq";
+                    /** @description country codes, customer group IDs or channel IDs (any of them matches) */
+                    values?: string[];
+                    /** @description The number compared: minor units for lifetime_spend, orders, or days */
+                    value?: number;
+                    /**
+                     * @description ISO 4217 code
+                     * @example EUR
+                     */
+                    currency?: string;
+                    category_id?: string;
+                    within_days?: number;
+                    /** @description `all`: every condition holds; `any`: at least one */
+                    match?: "all" | "any";
+                    conditions?: {
+                        /** @description country (default shipping, else billing address) · customer_group · channel (bought through or signed in on) · lifetime_spend (placed orders minus refunds, one currency) · order_count · days_since_last_order · viewed_category / bought_category (the category or below, within `within_days`) */
+                        field: "country" | "customer_group" | "channel" | "lifetime_spend" | "order_count" | "days_since_last_order" | "viewed_category" | "bought_category";
+                        /** @description For numbers: at least (gte), at most (lte), exactly (eq) */
+                        op?: "gte" | "lte" | "eq";
+                        /** @description country codes, customer group IDs or channel IDs (any of them matches) */
+                        values?: string[];
+                        /** @description The number compared: minor units for lifetime_spend, orders, or days */
+                        value?: number;
+                        /**
+                         * @description ISO 4217 code
+                         * @example EUR
+                         */
+                        currency?: string;
+                        category_id?: string;
+                        within_days?: number;
+                    }[];
+                }[];
+            };
+            stale_after_minutes: number;
+            /** @description When the cached membership was computed */
+            computed_at: string | null;
+            /** @description At `computed_at` */
+            member_count: number | null;
+            version: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        AnalyticsOverview: {
+            /**
+             * Format: date-time
+             * @description Start of the window (midnight UTC)
+             */
+            from: string;
+            days: number;
+            /** @description Every day of the window, oldest first, days without orders included */
+            daily: {
+                /**
+                 * @description UTC day, YYYY-MM-DD
+                 * @example 2026-11-25
+                 */
+                date: string;
+                /** @description Orders placed that day, cancelled ones left out */
+                orders: number;
+                /** @description One amount per currency: amounts in different currencies are never added */
+                revenue: {
+                    /**
+                     * @description ISO 4217 code
+                     * @example EUR
+                     */
+                    currency: string;
+                    /** @description Minor units */
+                    amount: number;
+                }[];
+            }[];
+            /** @description The 10 best sellers by units */
+            top_products: {
+                product_id: string;
+                title: string;
+                units: number;
+                /** @description One amount per currency: amounts in different currencies are never added */
+                revenue: {
+                    /**
+                     * @description ISO 4217 code
+                     * @example EUR
+                     */
+                    currency: string;
+                    /** @description Minor units */
+                    amount: number;
+                }[];
+            }[];
+            funnel: {
+                /** @description Product views recorded for shoppers who consented to tracking */
+                views: number;
+                /** @description Carts opened (`cart.created` events) */
+                carts: number;
+                /** @description Orders placed */
+                orders: number;
+                rates: {
+                    /** @description Share of the earlier step that reached the later one; null when the earlier step is 0 */
+                    view_to_cart: number | null;
+                    /** @description Share of the earlier step that reached the later one; null when the earlier step is 0 */
+                    cart_to_order: number | null;
+                    /** @description Share of the earlier step that reached the later one; null when the earlier step is 0 */
+                    view_to_order: number | null;
+                };
+            };
         };
     };
     responses: never;

@@ -1,0 +1,214 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type E2EServer, launchBrowser, newContext, screenshot, startE2EServer } from '../src/harness.js';
+
+let shop: E2EServer;
+let browser: Browser;
+let productHandle: string;
+
+beforeAll(async () => {
+  [shop, browser] = await Promise.all([startE2EServer(), launchBrowser()]);
+  // A product that is in stock in the web channel, found the way any head would: through the API.
+  const { createStoreClient } = await import('@merx/sdk');
+  const store = createStoreClient({ baseUrl: shop.url, publishableKey: shop.web.key });
+  const hits = await store.get('/store/v1/search', {
+    params: { query: { in_stock: true, limit: 5, sort: 'newest', facets: false } },
+  });
+  productHandle = hits.data[0].handle;
+});
+afterAll(async () => {
+  await browser?.close();
+  await shop?.stop();
+});
+
+async function addToCartFromProductPage(page: Page, handle = productHandle) {
+  await page.goto(`${shop.url}/p/${handle}`);
+  await page.getByRole('button', { name: 'Add to cart' }).click();
+  await page.getByRole('dialog', { name: 'Your cart' }).waitFor();
+}
+
+async function fillCheckoutDetails(page: Page, email: string) {
+  await page.getByRole('dialog', { name: 'Your cart' }).getByRole('button', { name: 'Check out' }).click();
+  await page.getByRole('heading', { name: 'Checkout' }).waitFor();
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('First name').fill('Ada');
+  await page.getByLabel('Last name').fill('Lovelace');
+  await page.getByLabel('Street and number').fill('Unter den Linden 1');
+  await page.getByLabel('Postal code').fill('10117');
+  await page.getByLabel('City').fill('Berlin');
+  await page.getByLabel('Country').selectOption('DE');
+  await page.getByRole('button', { name: 'Continue to shipping' }).click();
+  await page.getByRole('radio', { name: /Standard delivery/ }).waitFor();
+}
+
+async function pay(page: Page, card: RegExp) {
+  await page.getByRole('radio', { name: card }).check();
+  await page.getByRole('button', { name: /^Pay / }).click();
+}
+
+describe('storefront in a real browser', () => {
+  it('guest purchase: home → product → cart → checkout with a promotion → confirmation', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await page.goto(shop.url);
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    await page.getByRole('list', { name: 'New arrivals' }).getByRole('link').first().waitFor();
+    await screenshot(page, 'storefront-home', { fullPage: true });
+
+    await page.getByRole('list', { name: 'New arrivals' }).getByRole('link').first().click();
+    await page.getByRole('button', { name: 'Add to cart' }).waitFor();
+    expect(await page.getByTestId('product-price').textContent()).toMatch(/€/);
+    await screenshot(page, 'storefront-product');
+    if (await page.getByRole('button', { name: 'Add to cart' }).isDisabled()) {
+      await page.goto(`${shop.url}/p/${productHandle}`);
+    }
+    await page.getByRole('button', { name: 'Add to cart' }).click();
+    const drawer = page.getByRole('dialog', { name: 'Your cart' });
+    await drawer.waitFor();
+    expect(await page.getByTestId('cart-count').textContent()).toBe('1');
+    await screenshot(page, 'storefront-cart');
+
+    await fillCheckoutDetails(page, 'guest@example.com');
+    await page.getByRole('textbox', { name: 'Promotion code' }).fill(shop.promotionCode);
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.getByTestId('discount').waitFor();
+    await screenshot(page, 'storefront-checkout', { fullPage: true });
+    await pay(page, /succeeds/);
+
+    await page.getByRole('heading', { name: 'Thank you for your order!' }).waitFor();
+    expect(await page.getByTestId('order-status').textContent()).toMatch(/Confirmed/);
+    await screenshot(page, 'storefront-confirmation');
+    // The cart is finished: the header shows an empty cart.
+    expect(await page.getByTestId('cart-count').textContent()).toBe('0');
+    expect(context.errors).toEqual([]);
+    await context.close();
+  });
+
+  it('a declined card shows why and keeps the cart; another card then succeeds', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await addToCartFromProductPage(page);
+    await fillCheckoutDetails(page, 'declined@example.com');
+    await pay(page, /declined/);
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/declined/i);
+    await screenshot(page, 'storefront-declined');
+    expect(await page.getByTestId('cart-count').textContent()).toBe('1');
+
+    await pay(page, /succeeds/);
+    await page.getByRole('heading', { name: 'Thank you for your order!' }).waitFor();
+    await context.close();
+  });
+
+  it('3-D Secure: the order waits for the bank, and the page updates itself when it confirms', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await addToCartFromProductPage(page);
+    await fillCheckoutDetails(page, 'threeds@example.com');
+    await pay(page, /3-D Secure/);
+    await page.getByText('Waiting for your bank').waitFor();
+    const orderId = page.url().split('/orders/')[1];
+    const order = await shop.admin.get('/admin/v1/orders/{id}', { params: { path: { id: orderId } } });
+    const reference = order.payment?.provider_reference;
+    expect(reference).toMatch(/^tpay_/);
+    expect(await shop.confirmPayment(reference!)).toBe(200);
+    await page.getByRole('heading', { name: 'Thank you for your order!' }).waitFor({ timeout: 15_000 });
+    await context.close();
+  });
+
+  it('register, log in, buy, and find the order in the account', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    const email = `ada-${Date.now()}@example.com`;
+    await page.goto(`${shop.url}/account`);
+    await page.getByLabel('First name').fill('Ada');
+    await page.getByLabel('Email', { exact: true }).last().fill(email);
+    await page.locator('#register-password').fill('correct horse battery');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByText(`Account created for ${email}`).waitFor();
+    await page.locator('#login-password').fill('correct horse battery');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Hello, Ada' }).waitFor();
+
+    await addToCartFromProductPage(page);
+    await page.getByRole('dialog', { name: 'Your cart' }).getByRole('button', { name: 'Check out' }).click();
+    await page.getByLabel('Email').waitFor();
+    expect(await page.getByLabel('Email').inputValue()).toBe(email);
+    await page.getByLabel('First name').fill('Ada');
+    await page.getByLabel('Last name').fill('Lovelace');
+    await page.getByLabel('Street and number').fill('Rue de Rivoli 1');
+    await page.getByLabel('Postal code').fill('75001');
+    await page.getByLabel('City').fill('Paris');
+    await page.getByLabel('Country').selectOption('FR');
+    await page.getByRole('button', { name: 'Continue to shipping' }).click();
+    await pay(page, /succeeds/);
+    await page.getByRole('heading', { name: 'Thank you for your order!' }).waitFor();
+    const number = (await page.getByTestId('order-number').textContent())!;
+
+    await page.getByRole('link', { name: 'Hi, Ada' }).click();
+    const orders = page.getByRole('table');
+    await orders.getByRole('link', { name: number }).waitFor();
+    await screenshot(page, 'storefront-account', { fullPage: true });
+    await context.close();
+  });
+
+  it('two devices of one customer: a line added on one appears in the other’s open cart drawer', async () => {
+    const email = `twin-${Date.now()}@example.com`;
+    const { createStoreClient } = await import('@merx/sdk');
+    await createStoreClient({ baseUrl: shop.url, publishableKey: shop.web.key }).register({
+      email,
+      password: 'correct horse battery',
+      first_name: 'Grace',
+    });
+    const signIn = async () => {
+      const context = await newContext(browser);
+      const page = await context.newPage();
+      await page.goto(`${shop.url}/account`);
+      await page.locator('#login-email').fill(email);
+      await page.locator('#login-password').fill('correct horse battery');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: 'Hello, Grace' }).waitFor();
+      return { context, page };
+    };
+    const laptop = await signIn();
+    const phone = await signIn();
+
+    await phone.page.getByRole('button', { name: /^Cart/ }).click();
+    const phoneDrawer = phone.page.getByRole('dialog', { name: 'Your cart' });
+    await phoneDrawer.getByText('Your cart is empty.').waitFor();
+
+    await addToCartFromProductPage(laptop.page);
+    // No reload on the phone: the line arrives over the cart stream.
+    await phoneDrawer
+      .getByRole('list', { name: 'Cart items' })
+      .getByRole('listitem')
+      .first()
+      .waitFor({ timeout: 10_000 });
+    expect(await phone.page.getByTestId('cart-count').textContent()).toBe('1');
+    await screenshot(phone.page, 'storefront-live-cart-phone');
+    await laptop.context.close();
+    await phone.context.close();
+  });
+
+  it('fits a 360 px phone screen without sideways scrolling, and search suggests as you type', async () => {
+    const context = await newContext(browser, { width: 360, height: 740 });
+    const page = await context.newPage();
+    for (const path of ['/', `/p/${productHandle}`, '/account', '/search?q=a']) {
+      await page.goto(`${shop.url}${path}`);
+      await page.getByRole('heading', { level: 1 }).waitFor();
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow, path).toBeLessThanOrEqual(0);
+    }
+    await page.goto(shop.url);
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    await screenshot(page, 'storefront-home-360');
+    const word = productHandle.split('-')[0];
+    await page.getByRole('combobox', { name: 'Search products' }).fill(word.slice(0, 4));
+    await page.getByRole('listbox', { name: 'Suggestions' }).getByRole('option').first().waitFor();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/(p|c)\//);
+    await context.close();
+  });
+});

@@ -334,3 +334,25 @@ describe('checkout refusals and edge cases', () => {
     expect(second.json()).toMatchObject({ code: 'promotion_limit_reached', per_customer: true });
   });
 });
+
+describe('automatic promotions with a usage limit', () => {
+  it('stop applying when spent instead of failing checkouts', async () => {
+    const promoShop = await server.newChannel();
+    const [book] = await createProduct(server, [promoShop.id], [{ price: 2000 }]);
+    const created = await server.admin('POST', '/admin/v1/promotions', {
+      name: 'first buyer',
+      kind: 'fixed',
+      value: 500,
+      usage_limit: 1,
+      conditions: { currency: 'EUR', channel_ids: [promoShop.id] },
+    });
+    expect(created.statusCode).toBe(201);
+    const carts = await Promise.all(
+      Array.from({ length: 8 }, () => newCart(server, promoShop.key, [{ variant_id: book, quantity: 1 }])),
+    );
+    const responses = await Promise.all(carts.map((cartId) => checkout(server, promoShop.key, cartId)));
+    expect(responses.map((r) => r.statusCode)).toEqual(Array(8).fill(201));
+    const totals = responses.map((r) => r.json().order.total).sort();
+    expect(totals).toEqual([1500, ...Array(7).fill(2000)]);
+  });
+});

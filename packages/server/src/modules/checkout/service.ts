@@ -180,6 +180,26 @@ async function resumeExisting(tx: Executor, order: OrderRow): Promise<CheckoutRe
   throw alreadyCheckedOut(order.id);
 }
 
+/**
+ * An automatic promotion that ran out between pricing and counting is not the shopper's
+ * doing: price again (it is no longer offered) instead of refusing. A code the shopper
+ * entered is refused, so they are told.
+ */
+async function reserveRepricingSpentAutomatics(db: Db, input: CheckoutInput, actor: Actor) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await reserveCheckout(db, input, actor);
+    } catch (error) {
+      const spentAutomatic =
+        error instanceof ApiError &&
+        error.code === 'promotion_limit_reached' &&
+        error.extra.promotion_code === null &&
+        error.extra.per_customer === false;
+      if (!spentAutomatic || attempt === 3) throw error;
+    }
+  }
+}
+
 export const paymentDeclined = (payment: PaymentRow) =>
   new ApiError(402, 'payment_declined', payment.last_error ?? 'The payment was declined', {
     decline_code: payment.decline_code,
@@ -196,7 +216,7 @@ export const paymentDeclined = (payment: PaymentRow) =>
  */
 export async function checkout(db: Db, input: CheckoutInput, actor: Actor): Promise<CheckoutResult> {
   getPaymentProvider(input.payment.provider);
-  const reserved = await reserveCheckout(db, input, actor);
+  const reserved = await reserveRepricingSpentAutomatics(db, input, actor);
   if ('kind' in reserved) return reserved;
   const { order, orderToken } = reserved;
 

@@ -124,5 +124,7 @@ export function bundledHeadSites(db: Executor): HeadSite[] {
         },
       },
     },
+    // The merchant dashboard: hash routes, so every path under `/admin/v1` stays the API's.
+    { prefix: '/admin', distDir: join(packagesDir, 'admin', 'dist') },
   ];
 }

@@ -1,0 +1,144 @@
+import { randomBytes } from 'node:crypto';
+import { createAdminClient, createStoreClient, isMerxError } from '@merx/sdk';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type E2EServer, launchBrowser, newContext, screenshot, startE2EServer } from '../src/harness.js';
+
+let shop: E2EServer;
+let browser: Browser;
+let product: { id: string; handle: string; sku: string; priceId: string };
+const staff = {
+  owner: { email: 'owner@dashboard.test', password: 'owner password 1', name: 'Olivia Owner' },
+  support: { email: 'support@dashboard.test', password: 'support password 1', name: 'Sam Support' },
+};
+
+/** A few orders through the store API, so the home charts have something to draw. */
+async function placeOrders(variantIds: string[]) {
+  const store = createStoreClient({ baseUrl: shop.url, publishableKey: shop.web.key });
+  for (const [index, variantId] of variantIds.entries()) {
+    const cart = await store.post('/store/v1/carts', {
+      body: { email: `buyer${index}@example.com`, lines: [{ variant_id: variantId, quantity: index + 1 }] },
+    });
+    await store.post('/store/v1/carts/{id}/checkout', {
+      params: { path: { id: cart.id } },
+      body: { payment: { provider: 'test', token: 'tok_visa' } },
+    });
+  }
+}
+
+beforeAll(async () => {
+  [shop, browser] = await Promise.all([startE2EServer(), launchBrowser()]);
+  for (const [role, account] of Object.entries(staff))
+    await shop.admin.post('/admin/v1/staff', { body: { ...account, role: role as 'owner' | 'support' } });
+  // One product with one EUR price in the web channel: the price the storefront shows is the one edited.
+  const suffix = randomBytes(3).toString('hex');
+  const created = await shop.admin.post('/admin/v1/products', {
+    body: {
+      handle: `trail-runner-${suffix}`,
+      title: `Trail Runner ${suffix}`,
+      status: 'published',
+      description: 'A light trail running shoe.',
+      channel_ids: [shop.web.id],
+      options: [{ name: 'Size', values: ['42'] }],
+      variants: [
+        { sku: `TRAIL-${suffix}-42`, options: { Size: '42' }, prices: [{ currency: 'EUR', amount: 8900 }] },
+      ],
+    },
+  });
+  const variant = created.variants[0];
+  product = { id: created.id, handle: created.handle, sku: variant.sku, priceId: variant.prices[0].id };
+  const locations = await shop.admin.get('/admin/v1/stock-locations', { params: { query: { limit: 10 } } });
+  await shop.admin.put('/admin/v1/inventory/variants/{variant_id}/levels/{location_id}', {
+    params: { path: { variant_id: variant.id, location_id: locations.data[0].id } },
+    body: { on_hand: 50 },
+  });
+  await placeOrders([variant.id, variant.id, variant.id]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await shop?.stop();
+});
+
+async function logIn(page: Page, account: { email: string; password: string }) {
+  await page.goto(`${shop.url}/admin`);
+  await page.getByLabel('Email').fill(account.email);
+  await page.getByLabel('Password').fill(account.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('navigation', { name: 'Dashboard' }).waitFor();
+}
+
+describe('merchant dashboard in a real browser', () => {
+  it('is served at /admin without shadowing the admin API', async () => {
+    const html = await fetch(`${shop.url}/admin`, { headers: { accept: 'text/html' } });
+    expect(html.status).toBe(200);
+    expect(html.headers.get('content-type')).toContain('text/html');
+    expect(await html.text()).toContain('/admin/assets/dashboard-');
+    const api = await fetch(`${shop.url}/admin/v1/no-such-route`, { headers: { accept: 'text/html' } });
+    expect(api.status).toBe(404);
+    expect(api.headers.get('content-type')).toContain('application/problem+json');
+  });
+
+  it('an owner logs in, sees the charts, edits a price, and the storefront shows it', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await logIn(page, staff.owner);
+    await page.getByRole('heading', { name: 'Orders and revenue per day' }).waitFor();
+    await page.getByRole('img', { name: /3 orders over 30 days/ }).waitFor();
+    await expect(page.getByRole('region', { name: 'Totals' }).textContent()).resolves.toContain('€');
+    await screenshot(page, 'dashboard-home');
+
+    await page.getByRole('link', { name: 'Products' }).click();
+    await page.getByLabel('Search title or handle').fill(product.handle);
+    await page.getByRole('link', { name: /^Trail Runner/ }).click();
+    const variant = page.getByRole('group', { name: `Variant ${product.sku}` });
+    const price = variant.getByRole('textbox', { name: 'Price EUR · all channels' });
+    await expect(price.inputValue()).resolves.toBe('89.00');
+    await screenshot(page, 'dashboard-product-editor', { fullPage: true });
+
+    await price.fill('74.50');
+    await variant.getByRole('button', { name: 'Save price' }).click();
+    await variant.getByRole('status').filter({ hasText: 'Price saved' }).waitFor();
+    const saved = await shop.admin.get('/admin/v1/prices/{id}', {
+      params: { path: { id: product.priceId } },
+    });
+    expect(saved.amount).toBe(7450);
+
+    const storefront = await context.newPage();
+    await storefront.goto(`${shop.url}/p/${product.handle}`);
+    await storefront.getByTestId('product-price').filter({ hasText: '€74.50' }).waitFor();
+    expect(context.errors).toEqual([]);
+    await context.close();
+  });
+
+  it('a support-role staff member cannot open the product editor nor call the product API', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await logIn(page, staff.support);
+    const nav = page.getByRole('navigation', { name: 'Dashboard' });
+    await expect(nav.getByRole('link', { name: 'Orders' }).count()).resolves.toBe(1);
+    await expect(nav.getByRole('link', { name: 'Products' }).count()).resolves.toBe(0);
+
+    await page.goto(`${shop.url}/admin/#/products/${product.id}`);
+    await page.getByRole('heading', { name: 'Not available to your role' }).waitFor();
+    await expect(page.getByLabel('Price EUR · all channels').count()).resolves.toBe(0);
+
+    // The API refuses on its own, whatever the UI shows: the same session token, straight to the API.
+    const token = await page.evaluate(
+      () => JSON.parse(sessionStorage.getItem('merx.admin.session') ?? '{}').token,
+    );
+    const asSupport = createAdminClient({ baseUrl: shop.url, staffToken: token });
+    const refused = await asSupport
+      .get('/admin/v1/products/{id}', { params: { path: { id: product.id } } })
+      .catch((error) => error);
+    expect(isMerxError(refused, 'insufficient_scope')).toBe(true);
+    expect(refused.status).toBe(403);
+    const write = await asSupport
+      .patch('/admin/v1/prices/{id}', { params: { path: { id: product.priceId } }, body: { amount: 1 } })
+      .catch((error) => error);
+    expect(write.status).toBe(403);
+    // Support's own work still goes through.
+    const orders = await asSupport.get('/admin/v1/orders', { params: { query: { limit: 5 } } });
+    expect(orders.data.length).toBeGreaterThan(0);
+    await context.close();
+  });
+});

@@ -109,16 +109,11 @@ export async function recordAttempt(
   const retryInMs =
     verdict === 'failed' ? retryDelayMs(delivery.attempts, options.backoffMs, options.random) : 0;
   await inTransaction(db, async (tx) => {
-    await tx
-      .insertInto('event_delivery_attempts')
-      .values({
-        delivery_id: delivery.id,
-        attempt: delivery.attempts,
-        status_code: outcome.statusCode,
-        duration_ms: Math.round(outcome.durationMs),
-        error: outcome.error?.slice(0, 1000) ?? null,
-      })
-      .execute();
+    // The delivery may have been deleted meanwhile (its endpoint was): then there is nothing to log.
+    await sql`INSERT INTO event_delivery_attempts (delivery_id, attempt, status_code, duration_ms, error)
+      SELECT id, ${delivery.attempts}, ${outcome.statusCode}, ${Math.round(outcome.durationMs)},
+        ${outcome.error?.slice(0, 1000) ?? null}
+      FROM event_deliveries WHERE id = ${delivery.id}`.execute(tx);
     await tx
       .updateTable('event_deliveries')
       .set({

@@ -262,3 +262,31 @@ describe('merging a guest cart at login', () => {
     ).toBe(404);
   });
 });
+
+describe('prices and promotions for the cart’s owner', () => {
+  it('applies a promotion limited to a customer segment only to a cart of a customer in it', async () => {
+    const segment = await server.admin('POST', '/admin/v1/segments', {
+      name: `New shoppers ${Date.now()}`,
+      rules: { match: 'all', conditions: [{ field: 'order_count', op: 'eq', value: 0 }] },
+    });
+    expect(segment.statusCode, segment.body).toBe(201);
+    const promotion = await server.admin('POST', '/admin/v1/promotions', {
+      name: 'Welcome',
+      kind: 'percentage',
+      value: 1000,
+      conditions: { segment_ids: [segment.json().id], channel_ids: [web.id] },
+    });
+    expect(promotion.statusCode, promotion.body).toBe(201);
+    const shopper = await signedInCustomer(server, web.key);
+    const lines = [{ variant_id: shirt, quantity: 1 }];
+    const mine = (
+      await server.store(web.key, 'POST', '/store/v1/carts', { lines }, session(shopper.token))
+    ).json();
+    expect(mine).toMatchObject({
+      applied_promotions: [{ promotion_id: promotion.json().id, amount: 200 }],
+      totals: { total: 1800 },
+    });
+    const anonymous = (await server.store(web.key, 'POST', '/store/v1/carts', { lines })).json();
+    expect(anonymous).toMatchObject({ applied_promotions: [], totals: { total: 2000 } });
+  });
+});

@@ -4,6 +4,7 @@ import { getCustomerGroupIds } from '../customers/session.js';
 import { type Availability, getAvailability } from '../inventory/availability.js';
 import { evaluatePromotions, type PromotionEvaluation } from '../promotions/engine.js';
 import { loadApplicablePromotions } from '../promotions/service.js';
+import { getCustomerSegmentIds } from '../segments/membership.js';
 import { quoteShippingOptions, type ShippingQuote } from '../shipping/options.js';
 import { resolveTaxRule, type TaxRule } from '../shipping/regions.js';
 import { type CartWithLines, getCart } from './access.js';
@@ -41,12 +42,14 @@ export interface PriceOptions {
   channelId?: string;
   currency?: string;
   customerGroupIds?: readonly string[];
+  /** Default: the segments of the cart's owner (none for an anonymous cart). */
+  segmentIds?: readonly string[];
   now?: Date;
 }
 
 /**
  * Prices a cart from the server's own data only: unit prices from the catalog's price
- * selection for the channel, currency and customer groups; promotions from the promotions
+ * selection for the channel, currency, customer groups and segments of the owner; promotions from the promotions
  * service through the pure engine; tax from the region of the shipping address; shipping
  * from the chosen option; totals from the pure `computeTotals`. Checkout calls this with
  * its transaction so the order is priced exactly like the cart the shopper saw.
@@ -63,9 +66,11 @@ export async function priceCart(
   const currency = options.currency ?? cart.currency;
   const customerGroupIds =
     options.customerGroupIds ?? (cart.customer_id ? await getCustomerGroupIds(db, cart.customer_id) : []);
+  const segmentIds =
+    options.segmentIds ?? (cart.customer_id ? await getCustomerSegmentIds(db, cart.customer_id) : []);
   const variantIds = lines.map((line) => line.variant_id);
   const [variants, stock] = await Promise.all([
-    getSellableVariants(db, { channelId, currency, variantIds, customerGroupIds }),
+    getSellableVariants(db, { channelId, currency, variantIds, customerGroupIds, segmentIds }),
     getAvailability(db, { channelId, variantIds }),
   ]);
   const priced = lines.map((line) => {
@@ -93,7 +98,7 @@ export async function priceCart(
       channelId,
       currency,
       customerGroupIds,
-      segmentIds: [],
+      segmentIds,
       codes: cart.promotion_codes,
       lines: counted.map((entry) => ({
         lineId: entry.line.id,

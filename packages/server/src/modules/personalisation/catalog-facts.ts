@@ -75,8 +75,9 @@ export async function productFacts(db: Executor, productIds: readonly string[]):
 
 /**
  * Content-similarity candidates for a product nobody has bought or viewed with others yet:
- * the product itself plus published products sharing one of its categories, most shared
- * categories first. The pure content scorer ranks them.
+ * the product itself, published products sharing one of its categories (most shared first),
+ * and the newest published products as a background sample, so that the scorer's IDF tells a
+ * feature the whole shelf shares from one only these products share.
  */
 export async function contentCandidates(
   db: Executor,
@@ -89,11 +90,11 @@ export async function contentCandidates(
       SELECT pc.product_id, count(*) AS n FROM product_categories pc JOIN mine USING (category_id)
       WHERE pc.product_id <> ${productId} GROUP BY pc.product_id
       ORDER BY n DESC, pc.product_id LIMIT ${limit}
-    )
+    ),
+    background AS (SELECT id FROM products WHERE status = 'published' ORDER BY status, id DESC LIMIT ${limit})
     SELECT ${FACTS_COLUMNS} FROM products p
-    WHERE p.id = ${productId} OR (p.id IN (SELECT product_id FROM shared) AND p.status = 'published')`.execute(
-    db,
-  );
+    WHERE p.id = ${productId} OR (p.status = 'published'
+      AND (p.id IN (SELECT product_id FROM shared) OR p.id IN (SELECT id FROM background)))`.execute(db);
   return rows.rows.map((row) => ({
     productId: row.product_id,
     title: row.title,

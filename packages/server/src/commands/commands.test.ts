@@ -112,6 +112,29 @@ describe('merx import', () => {
     expect(failures).toEqual(['2 product(s) were not imported']);
   });
 
+  it('imports CSV, one row per variant, and reports a bad cell by its line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'merx-import-'));
+    const file = join(dir, 'products.csv');
+    writeFileSync(
+      file,
+      [
+        'handle,title,status,options,sku,option:Size,price:EUR',
+        'cli-csv-tee,CSV Tee,published,"[{""name"":""Size"",""values"":[""S"",""M""]}]",CLI-CSV-TEE-S,S,1999',
+        'cli-csv-tee,,,,CLI-CSV-TEE-M,M,1999',
+        'cli-csv-bad,Bad,published,,CLI-CSV-BAD-1,,12.50',
+        '',
+      ].join('\n'),
+    );
+    const { output, failures } = await merx('import', file);
+    expect(output).toContain('1 created, 0 updated, 1 failed');
+    expect(output).toMatch(/line 4 \(cli-csv-bad\): \S*price:EUR/);
+    expect(failures).toEqual(['1 product(s) were not imported']);
+
+    const header = join(dir, 'header.csv');
+    writeFileSync(header, 'handle,colour\nx,red\n');
+    expect((await merx('import', header)).failures[0]).toContain('unknown columns');
+  });
+
   it('refuses an unknown file type', async () => {
     const { failures } = await merx('import', 'products.xml');
     expect(failures[0]).toContain('expected a .jsonl, .ndjson or .csv file');

@@ -62,7 +62,7 @@ const running: LeafTemplate = {
   features: [
     'a responsive foam midsole that returns energy on every stride',
     'a rubber outsole that grips on wet tarmac',
-    'a padded collar and a gusseted tongue',
+    'a padded collar with a gusseted tongue',
     'an 8 mm heel-to-toe drop for a smooth transition',
     'reflective details for early-morning runs',
     'a roomy toe box that lets your feet splay naturally',

@@ -5,13 +5,12 @@ import {
   buildContentIndex,
   contentNeighbours,
   type Interaction,
-  type NeighbourIndex,
   recommendComplementary,
   recommendForYou,
   recommendRelated,
   type ScoredProduct,
 } from './algorithms/index.js';
-import { contentCandidates, existingProductIds, productTitles } from './catalog-facts.js';
+import { contentCandidates, productTitles } from './catalog-facts.js';
 import { strongestSeeds, TRENDING_REASON } from './explain.js';
 import { type ShopperRef, shopperHistory } from './history.js';
 import { loadNeighbours } from './neighbours.js';
@@ -23,6 +22,8 @@ export type Intent = 'related' | 'complementary' | 'for_you' | 'trending' | 'rec
 
 /** Candidates ranked before the sellable/in-stock filter, so a few unsellable ones never leave a list short. */
 const POOL = 60;
+/** Extra candidates checked per shelf read, for the few a channel cannot sell right now. */
+const SHELF_SLACK = 4;
 /** Candidates the content fallback scores for a product without co-occurrence history. */
 const CONTENT_CANDIDATES = 300;
 
@@ -67,18 +68,27 @@ async function trending(db: Executor, channelId: string, limit: number): Promise
   }));
 }
 
-async function requireProduct(db: Executor, productId: string): Promise<void> {
-  if (!(await existingProductIds(db, [productId])).has(productId)) throw notFound('Product', productId);
+/** Titles of the seed products, for the reasons; the page's own product must exist (else 404). */
+async function seedTitles(
+  db: Executor,
+  seeds: readonly string[],
+  required?: string,
+): Promise<Map<string, string>> {
+  const titles = await productTitles(db, seeds);
+  if (required !== undefined && !titles.has(required)) throw notFound('Product', required);
+  return titles;
 }
 
 async function rankRelated(
   db: Executor,
   query: RecommendationQuery,
-  fallback: ScoredProduct[],
+  trending: Promise<ScoredProduct[]>,
 ): Promise<Ranked> {
   const productId = query.productId!;
-  await requireProduct(db, productId);
-  const index = await loadNeighbours(db, 'related', [productId]);
+  const [titles, index] = await Promise.all([
+    seedTitles(db, [productId], productId),
+    loadNeighbours(db, 'related', [productId]),
+  ]);
   const listed = new Set((index.get(productId) ?? []).map((n) => n.productId));
   // Cold product (few co-views or co-purchases): similar products by content come before trending.
   let similar: ScoredProduct[] = [];
@@ -87,9 +97,9 @@ async function rankRelated(
     similar = contentNeighbours(content, productId, POOL).filter((n) => !listed.has(n.productId));
   }
   const similarIds = new Set(similar.map((n) => n.productId));
-  const title = (await productTitles(db, [productId])).get(productId);
+  const title = titles.get(productId);
   return {
-    ranked: recommendRelated(index, productId, { limit: POOL, fallback: [...similar, ...fallback] }),
+    ranked: recommendRelated(index, productId, { limit: POOL, fallback: [...similar, ...(await trending)] }),
     reasonOf: (id) =>
       listed.has(id)
         ? `viewed or bought together with ${title}`
@@ -102,13 +112,16 @@ async function rankRelated(
 async function rankComplementary(
   db: Executor,
   basket: readonly string[],
-  fallback: ScoredProduct[],
+  trending: Promise<ScoredProduct[]>,
+  productId?: string,
 ): Promise<Ranked> {
-  const index = await loadNeighbours(db, 'bought_together', basket);
+  const [titles, index] = await Promise.all([
+    seedTitles(db, basket, productId),
+    loadNeighbours(db, 'bought_together', basket),
+  ]);
   const seedOf = strongestSeeds(index, new Map(basket.map((id) => [id, 1])));
-  const titles = await productTitles(db, basket);
   return {
-    ranked: recommendComplementary(index, basket, { limit: POOL, fallback }),
+    ranked: recommendComplementary(index, basket, { limit: POOL, fallback: await trending }),
     reasonOf: (id) => {
       const seed = seedOf.get(id);
       return seed ? `bought together with ${titles.get(seed)}` : TRENDING_REASON;
@@ -127,22 +140,24 @@ async function consentingHistory(db: Executor, shopper: ShopperRef): Promise<Int
 async function rankForYou(
   db: Executor,
   query: RecommendationQuery,
-  fallback: ScoredProduct[],
+  trending: Promise<ScoredProduct[]>,
 ): Promise<Ranked> {
   const history = await consentingHistory(db, query.shopper);
-  if (history.length === 0) return { ranked: fallback, reasonOf: () => TRENDING_REASON };
+  if (history.length === 0) return { ranked: await trending, reasonOf: () => TRENDING_REASON };
   const latest = new Map<string, Interaction>();
   for (const event of history) if (!latest.has(event.productId)) latest.set(event.productId, event);
   const seeds = [...latest.keys()];
-  const index: NeighbourIndex = await loadNeighbours(db, 'bought_together', seeds);
+  const [index, titles] = await Promise.all([
+    loadNeighbours(db, 'bought_together', seeds),
+    productTitles(db, seeds),
+  ]);
   const seedOf = strongestSeeds(index, new Map(seeds.map((id) => [id, 1])));
-  const titles = await productTitles(db, seeds);
   return {
     ranked: recommendForYou(index, history, {
       ...SETTINGS.forYou,
       now: Date.now(),
       limit: POOL,
-      fallback,
+      fallback: await trending,
     }),
     reasonOf: (id) => {
       const own = latest.get(id);
@@ -168,41 +183,49 @@ async function rankRecentlyViewed(db: Executor, shopper: ShopperRef): Promise<Ra
  * and now, best first, each with the reason it was chosen.
  */
 export async function recommend(db: Executor, query: RecommendationQuery): Promise<Recommendation[]> {
-  const fallback = query.intent === 'recently_viewed' ? [] : await trending(db, query.channelId, POOL);
+  // Trending is every list's fallback: read it alongside the intent's own reads.
+  const fallback =
+    query.intent === 'recently_viewed' ? Promise.resolve([]) : trending(db, query.channelId, POOL);
+  fallback.catch(() => {}); // awaited below; a 404 first must not leave it unhandled
   const { ranked, reasonOf } = await (async (): Promise<Ranked> => {
     switch (query.intent) {
       case 'related':
         return rankRelated(db, query, fallback);
       case 'complementary':
-        if (query.productId) await requireProduct(db, query.productId);
-        return rankComplementary(db, query.basket ?? [query.productId!], fallback);
+        return rankComplementary(db, query.basket ?? [query.productId!], fallback, query.productId);
       case 'for_you':
         return rankForYou(db, query, fallback);
       case 'recently_viewed':
         return rankRecentlyViewed(db, query.shopper);
       case 'trending':
-        return { ranked: fallback, reasonOf: () => TRENDING_REASON };
+        return { ranked: await fallback, reasonOf: () => TRENDING_REASON };
     }
   })();
-  const shelf = await onTheShelf(
-    db,
-    ranked.map((item) => item.productId),
-    query,
-  );
+  // Most candidates are on the shelf: check a few more than needed, and only go further
+  // down the ranking when filtering left the list short (each check reads every variant).
   const result: Recommendation[] = [];
-  for (const item of ranked) {
-    const product = shelf.get(item.productId);
-    if (!product) continue;
-    result.push({
-      product_id: product.productId,
-      handle: product.handle,
-      title: product.title,
-      image_url: product.imageUrl,
-      price: { amount: product.fromPrice, currency: query.currency },
-      score: item.score,
-      reason: reasonOf(item.productId),
-    });
-    if (result.length === query.limit) break;
+  let checked = 0;
+  while (result.length < query.limit && checked < ranked.length) {
+    const chunk = ranked.slice(checked, checked + Math.max(query.limit - result.length, 1) + SHELF_SLACK);
+    checked += chunk.length;
+    const shelf = await onTheShelf(
+      db,
+      chunk.map((item) => item.productId),
+      query,
+    );
+    for (const item of chunk) {
+      const product = shelf.get(item.productId);
+      if (!product || result.length === query.limit) continue;
+      result.push({
+        product_id: product.productId,
+        handle: product.handle,
+        title: product.title,
+        image_url: product.imageUrl,
+        price: { amount: product.fromPrice, currency: query.currency },
+        score: item.score,
+        reason: reasonOf(item.productId),
+      });
+    }
   }
   return result;
 }

@@ -1,0 +1,219 @@
+/**
+ * Recommendation latency: npx tsx bench/recommendations.ts [--products 2000] [--orders 100000]
+ *   [--requests 700] [--json out.json]
+ *
+ * Seeds a fresh database with the demo catalog (PGlite in a temp dir, or a new
+ * `merx_bench_<ts>` database on the loopback PostgreSQL named by DATABASE_URL, dropped
+ * afterwards), bulk-loads `--orders` synthetic placed orders with SQL (generate_series: 1–4
+ * lines each, popularity skewed towards a head of products, partners at fixed offsets so
+ * baskets repeat), runs `merx recs rebuild`, starts the server as a child process, creates a
+ * few carts and consenting visitors through the API, then sends recommendation requests one
+ * at a time over HTTP (keep-alive) and prints p50 / p95 / p99 per intent.
+ */
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { type BenchDatabase, createBenchDatabase } from './lib/database.js';
+import { runMerx, type ServerProcess, startServerProcess } from './lib/server-process.js';
+
+const { values: args } = parseArgs({
+  options: {
+    products: { type: 'string', default: '2000' },
+    orders: { type: 'string', default: '100000' },
+    requests: { type: 'string', default: '700' },
+    json: { type: 'string' },
+  },
+});
+const products = Number(args.products);
+const orders = Number(args.orders);
+const requests = Number(args.requests);
+for (const [name, value] of Object.entries({ products, orders, requests }))
+  if (!Number.isSafeInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer`);
+
+/** Deterministic choices, so two runs send the same requests. */
+function random(seed: number) {
+  let state = seed;
+  return () => {
+    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return state / 2_147_483_648;
+  };
+}
+const next = random(7);
+const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+
+/**
+ * `--orders` placed orders in the web channel, written set-based. Product i is drawn with
+ * probability skewed to the head (index ∝ random³) and its basket partners sit at offsets
+ * 7, 14, 21 in the product list, so co-purchase pairs recur and neighbour lists are real.
+ */
+async function loadOrders(database: BenchDatabase): Promise<number> {
+  const url = database.env.DATABASE_URL;
+  if (!url) throw new Error('the recommendation bench bulk-loads orders with SQL: set DATABASE_URL');
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const started = performance.now();
+  try {
+    await client.query('BEGIN');
+    await client.query(`CREATE TEMP TABLE bench_shelf ON COMMIT DROP AS
+      SELECT row_number() OVER (ORDER BY p.id) - 1 AS n, p.id AS product_id, v.id AS variant_id, c.id AS channel_id
+      FROM channels c JOIN product_channels pc ON pc.channel_id = c.id
+      JOIN products p ON p.id = pc.product_id AND p.status = 'published'
+      JOIN LATERAL (SELECT id FROM variants WHERE product_id = p.id ORDER BY position, id LIMIT 1) v ON true
+      WHERE c.metadata->>'demo' = 'web'`);
+    await client.query('CREATE UNIQUE INDEX ON bench_shelf (n)');
+    const { rows } = await client.query(
+      'SELECT count(*)::int AS n, min(channel_id) AS channel FROM bench_shelf',
+    );
+    const shelf = rows[0].n as number;
+    await client.query(
+      `INSERT INTO orders (id, cart_id, channel_id, email, status, currency, subtotal, discount_total,
+         shipping_total, tax_total, total, authorised_amount, captured_amount, access_token_hash, placed_at)
+       SELECT 'order_bench' || lpad(g::text, 9, '0'), 'cart_bench' || g, $1, 'bench@example.com', 'paid', 'EUR',
+         1000, 0, 0, 0, 1000, 1000, 1000, 'bench', now() - random() * interval '60 days'
+       FROM generate_series(1, $2::int) g`,
+      [rows[0].channel, orders],
+    );
+    await client.query(
+      `INSERT INTO order_lines (id, order_id, position, variant_id, product_id, sku, product_title, variant_title,
+         unit_price, quantity, subtotal, discount, tax, tax_rate_bps, total)
+       SELECT 'oline_bench' || b.g || '_' || j, 'order_bench' || lpad(b.g::text, 9, '0'), j, s.variant_id, s.product_id,
+         'BENCH', 'Bench product', 'Default', 1000, 1, 1000, 0, 0, 0, 1000
+       FROM (SELECT g, floor(power(random(), 3) * $1::int)::int AS anchor, 1 + floor(random() * 4)::int AS k
+             FROM generate_series(1, $2::int) g) b
+       CROSS JOIN LATERAL generate_series(0, b.k - 1) j
+       JOIN bench_shelf s ON s.n = (b.anchor + j * 7) % $1::int`,
+      [shelf, orders],
+    );
+    await client.query('COMMIT');
+    await client.query('ANALYZE');
+    return (performance.now() - started) / 1000;
+  } finally {
+    await client.end();
+  }
+}
+
+async function main() {
+  const database = await createBenchDatabase(process.env.DATABASE_URL);
+  const secretKey = `sk_bench_${randomBytes(18).toString('base64url')}`;
+  let server: ServerProcess | null = null;
+  try {
+    console.log(
+      `Recommendation benchmark: ${database.label}, ${products} products, ${orders} orders, ${cpus().length} CPU(s), load ${loadavg()[0].toFixed(1)}`,
+    );
+    const seeded = performance.now();
+    await runMerx(['seed', '--products', String(products), '--no-stock'], database.env, 3 * 60 * 60_000);
+    console.log(`Seeded in ${((performance.now() - seeded) / 1000).toFixed(1)} s`);
+    console.log(`Loaded ${orders} orders in ${(await loadOrders(database)).toFixed(1)} s`);
+    const rebuilt = performance.now();
+    await runMerx(['recs', 'rebuild'], database.env, 60 * 60_000);
+    const rebuildSeconds = (performance.now() - rebuilt) / 1000;
+    console.log(`merx recs rebuild took ${rebuildSeconds.toFixed(1)} s (process start included)`);
+
+    server = await startServerProcess(
+      { ...database.env, MERX_SECRET_KEY: secretKey },
+      { readyTimeoutMs: 120_000 },
+    );
+    const base = server.baseUrl;
+    const call = async (method: string, path: string, key: string, body?: unknown, headers = {}) => {
+      const response = await fetch(`${base}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${key}`,
+          ...(body ? { 'content-type': 'application/json' } : {}),
+          ...headers,
+        },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      if (!response.ok) throw new Error(`${method} ${path} → ${response.status}: ${await response.text()}`);
+      return response.json();
+    };
+    const channels = await call('GET', '/admin/v1/channels', secretKey);
+    const web = channels.data.find((c: { metadata: { demo?: string } }) => c.metadata.demo === 'web');
+    const key = (await call('GET', '/admin/v1/keys', secretKey)).data.find(
+      (k: { channel_id: string | null }) => k.channel_id === web.id,
+    ).token;
+
+    // Products with history (the head of the skew) and without, as a product page would ask.
+    const trending = (await call('GET', '/store/v1/recommendations?intent=trending&limit=20', key)).data;
+    const listed = (await call('GET', '/store/v1/products?limit=100', key)).data as Array<{
+      id: string;
+      variants: Array<{ id: string }>;
+    }>;
+    const hot = trending.map((item: { product_id: string }) => item.product_id);
+    const anyProduct = listed.map((p) => p.id);
+    const carts: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      const lines = [pick(listed), pick(listed)]
+        .filter((p, at, all) => all.findIndex((q) => q.id === p.id) === at)
+        .map((p) => ({ variant_id: p.variants[0].id, quantity: 1 }));
+      carts.push((await call('POST', '/store/v1/carts', key, { lines })).id);
+    }
+    const visitors: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const visitor = `bench-visitor-${randomBytes(8).toString('hex')}`;
+      const events = Array.from({ length: 10 }, () => ({
+        type: 'product_view',
+        product_id: pick(anyProduct),
+      }));
+      await call('POST', '/store/v1/events', key, { visitor_id: visitor, consent: true, events });
+      visitors.push(visitor);
+    }
+
+    const kinds: Record<string, () => [string, Record<string, string>]> = {
+      'related (bought product)': () => [`product=${pick(hot)}&intent=related`, {}],
+      'related (any product)': () => [`product=${pick(anyProduct)}&intent=related`, {}],
+      complementary: () => [`product=${pick(hot)}&intent=complementary`, {}],
+      cart: () => [`cart=${pick(carts)}`, {}],
+      trending: () => ['intent=trending', {}],
+      'for_you (visitor)': () => ['intent=for_you', { 'x-visitor-id': pick(visitors) }],
+      recently_viewed: () => ['intent=recently_viewed', { 'x-visitor-id': pick(visitors) }],
+    };
+    const names = Object.keys(kinds);
+    const path = (query: string) => `/store/v1/recommendations?${query}&limit=10`;
+    for (let i = 0; i < 50; i++) {
+      const [query, headers] = kinds[names[i % names.length]]();
+      await call('GET', path(query), key, undefined, headers); // warm-up
+    }
+    const timings: Record<string, number[]> = Object.fromEntries(names.map((name) => [name, []]));
+    const load = loadavg()[0];
+    for (let i = 0; i < requests; i++) {
+      const kind = names[i % names.length];
+      const [query, headers] = kinds[kind]();
+      const started = performance.now();
+      await call('GET', path(query), key, undefined, headers);
+      timings[kind].push(performance.now() - started);
+    }
+    const summary = (kind: string, values: number[]) => {
+      const sorted = [...values].sort((a, b) => a - b);
+      return {
+        kind,
+        n: sorted.length,
+        p50: percentile(sorted, 50),
+        p95: percentile(sorted, 95),
+        p99: percentile(sorted, 99),
+      };
+    };
+    const rows = Object.entries(timings).map(([kind, values]) => summary(kind, values));
+    rows.push(summary('all', Object.values(timings).flat()));
+    console.log(`\nLoad average during the measurement: ${load.toFixed(1)} → ${loadavg()[0].toFixed(1)}`);
+    console.log('\n| intent | n | p50 ms | p95 ms | p99 ms |\n|---|---:|---:|---:|---:|');
+    for (const row of rows)
+      console.log(
+        `| ${row.kind} | ${row.n} | ${row.p50.toFixed(1)} | ${row.p95.toFixed(1)} | ${row.p99.toFixed(1)} |`,
+      );
+    if (args.json)
+      writeFileSync(
+        args.json,
+        JSON.stringify({ database: database.kind, products, orders, rebuildSeconds, rows }, null, 2),
+      );
+  } finally {
+    await server?.stop();
+    await database.drop();
+  }
+}
+
+await main();

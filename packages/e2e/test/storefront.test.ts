@@ -191,6 +191,37 @@ describe('storefront in a real browser', () => {
     await phone.context.close();
   });
 
+  it('works from the keyboard: skip link, visible focus, the cart dialog traps and returns focus', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await page.goto(`${shop.url}/p/${productHandle}`);
+    const addButton = page.getByRole('button', { name: 'Add to cart' });
+    await addButton.waitFor();
+
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    await page.keyboard.press('Enter');
+    expect(page.url()).toMatch(/#main$/);
+
+    await addButton.focus();
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Tab');
+    const outline = await addButton.evaluate((element) => getComputedStyle(element).outlineStyle);
+    expect(outline).not.toBe('none');
+
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Your cart' });
+    await dialog.getByRole('list', { name: 'Cart items' }).waitFor();
+    for (let i = 0; i < 12; i++) {
+      await page.keyboard.press('Tab');
+      expect(await dialog.evaluate((element) => element.contains(document.activeElement))).toBe(true);
+    }
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect(await addButton.evaluate((element) => element === document.activeElement)).toBe(true);
+    await context.close();
+  });
+
   it('fits a 360 px phone screen without sideways scrolling, and search suggests as you type', async () => {
     const context = await newContext(browser, { width: 360, height: 740 });
     const page = await context.newPage();

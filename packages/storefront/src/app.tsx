@@ -10,7 +10,7 @@ import { ListingPage } from './pages/listing.js';
 import { OrderPage } from './pages/order.js';
 import { ProductPage } from './pages/product.js';
 import { Link, match, useLocation } from './router.js';
-import { type Shop, useShopState } from './shop.js';
+import { type Shop, setVisitorConsent, useShopState, visitorConsent } from './shop.js';
 
 function Header() {
   const shop = useShop();
@@ -50,17 +50,26 @@ function Header() {
 /** Visitors choose whether their browsing may personalise the shop; nothing is tracked before. */
 function ConsentBanner() {
   const shop = useShop();
-  const { customer } = useShopState(shop);
-  const [answered, setAnswered] = useState(() => window.localStorage.getItem('merx.consent') !== null);
-  if (answered || customer) return null;
+  const { customer, consentAsked } = useShopState(shop);
+  if (customer || (!consentAsked && visitorConsent() !== null)) return null;
   const answer = (consent: boolean) => {
-    window.localStorage.setItem('merx.consent', String(consent));
-    setAnswered(true);
-    shop.store
-      .post('/store/v1/events', {
-        body: { visitor_id: shop.visitorId, consent, events: [{ type: 'search', query: '-' }] },
-      })
-      .catch(() => {});
+    const before = visitorConsent();
+    setVisitorConsent(consent);
+    shop.update({ consentAsked: false });
+    // Saying yes travels with the next tracked interaction. Taking a yes back must reach the
+    // server now (it deletes the visitor's history); the API takes consent only with a batch,
+    // and the batch's event is dropped with the consent withdrawn.
+    if (before === true && !consent) {
+      shop.store
+        .post('/store/v1/events', {
+          body: {
+            visitor_id: shop.visitorId,
+            consent: false,
+            events: [{ type: 'search', query: 'consent' }],
+          },
+        })
+        .catch(() => {});
+    }
   };
   return (
     <aside class="consent" aria-label="Personalisation">
@@ -130,7 +139,10 @@ export function App({ shop }: { shop: Shop }) {
       </main>
       <footer class="site-footer">
         <p>
-          A reference head built only on <code>@merx/sdk</code>.
+          A reference head built only on <code>@merx/sdk</code>.{' '}
+          <button type="button" class="link-button" onClick={() => shop.update({ consentAsked: true })}>
+            Privacy choices
+          </button>
         </p>
       </footer>
       <CartDrawer />

@@ -27,6 +27,24 @@ export interface ShopState {
   announcement: string;
   /** True while the cart stream is connected. */
   live: boolean;
+  /** The visitor asked to see the personalisation question again. */
+  consentAsked: boolean;
+}
+
+type TrackedEvent = NonNullable<
+  paths['/store/v1/events']['post']['requestBody']
+>['content']['application/json']['events'][number];
+
+const CONSENT_KEY = 'merx.consent';
+
+/** The anonymous visitor's answer to the personalisation question, or null before they answer. */
+export function visitorConsent(): boolean | null {
+  const answer = window.localStorage.getItem(CONSENT_KEY);
+  return answer === null ? null : answer === 'true';
+}
+
+export function setVisitorConsent(consent: boolean): void {
+  window.localStorage.setItem(CONSENT_KEY, String(consent));
 }
 
 type CartPatch = NonNullable<
@@ -70,6 +88,7 @@ export class Shop {
     notices: [],
     announcement: '',
     live: false,
+    consentAsked: false,
   };
   private listeners = new Set<() => void>();
   private stopCart: (() => void) | null = null;
@@ -277,17 +296,17 @@ export class Shop {
   }
 
   /** Interaction tracking for recommendations; the server stores nothing without consent. */
-  track(
-    events: Array<{
-      type: 'product_view' | 'search' | 'add_to_cart' | 'list_click';
-      product_id?: string;
-      query?: string;
-      list?: string;
-      quantity?: number;
-    }>,
-  ): void {
-    const body = this.store.signedIn ? { events } : { visitor_id: this.visitorId, events };
-    this.store.post('/store/v1/events', { body }).catch(() => {});
+  track(events: TrackedEvent[]): void {
+    if (this.store.signedIn) {
+      // The customer's profile consent decides; the server stores nothing without it.
+      this.store.post('/store/v1/events', { body: { events } }).catch(() => {});
+      return;
+    }
+    // A visitor who did not say yes is not tracked at all (the server would store nothing anyway).
+    if (visitorConsent() !== true) return;
+    this.store
+      .post('/store/v1/events', { body: { visitor_id: this.visitorId, consent: true, events } })
+      .catch(() => {});
   }
 
   rememberOrderToken(orderId: string, token: string): void {

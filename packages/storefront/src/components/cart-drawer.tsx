@@ -20,8 +20,10 @@ export function CartDrawer() {
     if (drawerOpen) {
       opener.current = document.activeElement;
       panel.current?.focus();
-    } else if (opener.current instanceof HTMLElement) {
+    } else if (opener.current instanceof HTMLElement && opener.current.isConnected) {
+      // Back to the control that opened the cart, so keyboard users keep their place.
       opener.current.focus();
+      opener.current = null;
     }
   }, [drawerOpen]);
 

@@ -67,7 +67,7 @@ function ProductDetail({ product }: { product: StoreProduct }) {
 
   const add = async (event: Event) => {
     event.preventDefault();
-    if (!variant) return;
+    if (!variant || busy) return;
     setBusy(true);
     setError('');
     try {
@@ -134,7 +134,8 @@ function ProductDetail({ product }: { product: StoreProduct }) {
                   }
                 />
               </label>
-              <button type="submit" class="button primary" disabled={soldOut || busy}>
+              {/* Not disabled while adding: a disabled button would drop keyboard focus. */}
+              <button type="submit" class="button primary" disabled={soldOut} aria-busy={busy}>
                 {busy ? 'Adding…' : 'Add to cart'}
               </button>
             </div>

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -10,10 +10,19 @@ import { registerKeysCommands } from './keys.js';
 import { registerSeedCommand } from './seed.js';
 
 let server: TestServer;
+const tempDirs: string[] = [];
+const tempDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'merx-import-'));
+  tempDirs.push(dir);
+  return dir;
+};
 beforeAll(async () => {
   server = await startTestServer();
 });
-afterAll(() => server.close());
+afterAll(async () => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+  await server.close();
+});
 
 /** Runs `merx <args>` through the real commander wiring against the test database. */
 async function merx(...args: string[]) {
@@ -95,7 +104,7 @@ describe('merx seed', () => {
 
 describe('merx import', () => {
   it('imports good lines, reports each bad line and fails', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'merx-import-'));
+    const dir = tempDir();
     const file = join(dir, 'products.jsonl');
     const good = {
       handle: 'cli-import-mug',
@@ -113,7 +122,7 @@ describe('merx import', () => {
   });
 
   it('imports CSV, one row per variant, and reports a bad cell by its line', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'merx-import-'));
+    const dir = tempDir();
     const file = join(dir, 'products.csv');
     writeFileSync(
       file,

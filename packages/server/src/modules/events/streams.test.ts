@@ -95,7 +95,7 @@ describe('GET /store/v1/carts/{id}/stream', () => {
     expect(p99).toBeLessThan(1000);
     phone.close();
     laptop.close();
-  });
+  }, 180_000);
 
   it('resumes after Last-Event-ID with exactly the missed changes', async () => {
     const cart = await newCart([{ variant_id: shirt, quantity: 1 }]);

@@ -1,7 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import type { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { MerxConfig } from '../config.js';
@@ -64,6 +62,12 @@ async function openPostgres(url: string, schema: string | null, poolSize: number
 
 async function openPglite(dataDir: string): Promise<DatabaseHandle> {
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+  // Loaded on demand: the WASM build costs ~50 MB of RSS that a PostgreSQL node never needs.
+  const [{ PGlite }, { pg_trgm }, { createPgConfig }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('@electric-sql/pglite/contrib/pg_trgm'),
+    import('@electric-sql/pglite/node-postgres'),
+  ]);
   const pglite = await PGlite.create({ dataDir, extensions: { pg_trgm } });
   // PGlite is a single connection: a pool of one serialises queries exactly as PGlite would.
   const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1 });

@@ -554,6 +554,13 @@ describe('password reset', () => {
     expect(known.body).toBe(unknown.body);
     const resetToken = await resetTokenOf(customer.id);
     expect(resetToken).toMatch(/^prt_/);
+    const listed = await server.admin(
+      'GET',
+      `/admin/v1/events?type=customer.password_reset_requested&customer_id=${customer.id}`,
+    );
+    expect(listed.statusCode).toBe(200);
+    expect(listed.json().data.at(-1).data.token).toBe('[redacted]');
+    expect(listed.body).not.toContain(resetToken);
     const stored = await server.db.selectFrom('password_reset_tokens').select('token_hash').execute();
     expect(stored.map((row) => row.token_hash)).not.toContain(resetToken);
 

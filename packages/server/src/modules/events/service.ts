@@ -45,6 +45,23 @@ export async function getEvent(db: Executor, id: string): Promise<EventRow> {
   return row;
 }
 
+/**
+ * Fields that only in-process subscribers may read (a password-reset token lets whoever
+ * holds it take over the account). Every outside view of an event — the admin API, live
+ * streams and webhooks — goes through presentEvent and sees them redacted.
+ */
+const SECRET_FIELDS: Record<string, string[]> = {
+  'customer.password_reset_requested': ['token'],
+};
+
+function redactSecrets(type: string, data: unknown): unknown {
+  const secret = SECRET_FIELDS[type];
+  if (!secret || typeof data !== 'object' || data === null) return data;
+  const copy: Record<string, unknown> = { ...(data as Record<string, unknown>) };
+  for (const field of secret) if (field in copy) copy[field] = '[redacted]';
+  return copy;
+}
+
 export function presentEvent(row: EventRow) {
   return {
     id: row.id,
@@ -54,7 +71,7 @@ export function presentEvent(row: EventRow) {
     resource_id: row.resource_id,
     channel_id: row.channel_id,
     customer_id: row.customer_id,
-    data: row.data,
+    data: redactSecrets(row.type, row.data),
     created_at: row.created_at.toISOString(),
   };
 }

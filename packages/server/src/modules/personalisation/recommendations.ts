@@ -25,7 +25,21 @@ const POOL = 60;
 /** Extra candidates checked per shelf read, for the few a channel cannot sell right now. */
 const SHELF_SLACK = 4;
 /** Candidates the content fallback scores for a product without co-occurrence history. */
-const CONTENT_CANDIDATES = 300;
+const CONTENT_CANDIDATES = 100;
+// Content similarity moves only with the catalogue: a product's list is kept for a few minutes.
+const CONTENT_CACHE_MS = 5 * 60_000;
+const CONTENT_CACHE_MAX = 5_000;
+const contentCache = new Map<string, { neighbours: ScoredProduct[]; expires: number }>();
+
+async function similarProducts(db: Executor, productId: string): Promise<ScoredProduct[]> {
+  const cached = contentCache.get(productId);
+  if (cached && cached.expires > Date.now()) return cached.neighbours;
+  const index = buildContentIndex(await contentCandidates(db, productId, CONTENT_CANDIDATES));
+  const neighbours = contentNeighbours(index, productId, POOL);
+  if (contentCache.size >= CONTENT_CACHE_MAX) contentCache.clear();
+  contentCache.set(productId, { neighbours, expires: Date.now() + CONTENT_CACHE_MS });
+  return neighbours;
+}
 
 export interface RecommendationQuery extends ShelfQuery {
   intent: Intent;
@@ -93,8 +107,7 @@ async function rankRelated(
   // Cold product (few co-views or co-purchases): similar products by content come before trending.
   let similar: ScoredProduct[] = [];
   if (listed.size < query.limit) {
-    const content = buildContentIndex(await contentCandidates(db, productId, CONTENT_CANDIDATES));
-    similar = contentNeighbours(content, productId, POOL).filter((n) => !listed.has(n.productId));
+    similar = (await similarProducts(db, productId)).filter((n) => !listed.has(n.productId));
   }
   const similarIds = new Set(similar.map((n) => n.productId));
   const title = titles.get(productId);

@@ -5,6 +5,8 @@ import { type E2EServer, launchBrowser, newContext, screenshot, startE2EServer }
 let shop: E2EServer;
 let browser: Browser;
 let productHandle: string;
+/** A product with "related" recommendations (similar products: no history is needed). */
+let related: { handle: string; firstTitle: string } | null = null;
 
 beforeAll(async () => {
   [shop, browser] = await Promise.all([startE2EServer(), launchBrowser()]);
@@ -12,9 +14,18 @@ beforeAll(async () => {
   const { createStoreClient } = await import('@merx/sdk');
   const store = createStoreClient({ baseUrl: shop.url, publishableKey: shop.web.key });
   const hits = await store.get('/store/v1/search', {
-    params: { query: { in_stock: true, limit: 5, sort: 'newest', facets: false } },
+    params: { query: { in_stock: true, limit: 20, sort: 'newest', facets: false } },
   });
   productHandle = hits.data[0].handle;
+  for (const hit of hits.data) {
+    const recommendations = await store.get('/store/v1/recommendations', {
+      params: { query: { intent: 'related', product: hit.id, limit: 8 } },
+    });
+    if (recommendations.data.length > 0) {
+      related = { handle: hit.handle, firstTitle: recommendations.data[0].title };
+      break;
+    }
+  }
 });
 afterAll(async () => {
   await browser?.close();
@@ -219,6 +230,18 @@ describe('storefront in a real browser', () => {
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
     expect(await addButton.evaluate((element) => element === document.activeElement)).toBe(true);
+    await context.close();
+  });
+
+  it('a product page shows the recommendations the API gives for it', async () => {
+    expect(related, 'no product among the newest 20 has related recommendations').not.toBeNull();
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await page.goto(`${shop.url}/p/${related!.handle}`);
+    const rail = page.getByRole('list', { name: 'You may also like' });
+    await rail.getByRole('link').first().waitFor();
+    expect(await rail.getByRole('listitem').first().textContent()).toContain(related!.firstTitle);
+    await screenshot(page, 'storefront-product-recommendations', { fullPage: true });
     await context.close();
   });
 

@@ -22,7 +22,7 @@ interface ShippingOption {
   selected: boolean;
 }
 
-function fromCart(cart: Cart | null): AddressInput {
+function fromCart(cart: Pick<Cart, 'shipping_address'> | null): AddressInput {
   const address = cart?.shipping_address;
   if (!address) return emptyAddress;
   return {
@@ -50,6 +50,22 @@ export function CheckoutPage() {
   useEffect(() => {
     if (customer && !email) setEmail(customer.email);
   }, [customer, email]);
+
+  // A signed-in shopper starts from their default (or first) saved address.
+  useEffect(() => {
+    if (!customer || cart?.shipping_address) return;
+    let current = true;
+    shop.store
+      .get('/store/v1/customers/me/addresses')
+      .then(({ data }) => {
+        const saved = data.find((entry) => entry.is_default_shipping) ?? data[0];
+        if (current && saved) setAddress(fromCart({ shipping_address: saved }));
+      })
+      .catch(() => {});
+    return () => {
+      current = false;
+    };
+  }, [customer, shop, cart?.shipping_address]);
 
   if (!cart || cart.lines.length === 0) {
     return (

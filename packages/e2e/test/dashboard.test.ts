@@ -148,6 +148,60 @@ describe('merchant dashboard in a real browser', () => {
     await context.close();
   });
 
+  it('imports a JSON Lines file in chunks with a progress bar and reports refused rows by file line', async () => {
+    const suffix = randomBytes(3).toString('hex');
+    const lines = Array.from({ length: 60 }, (_, index) =>
+      JSON.stringify({
+        handle: `imported-${suffix}-${index}`,
+        title: `Imported ${index}`,
+        status: 'draft',
+        variants: [{ sku: `IMP-${suffix}-${index}`, prices: [{ currency: 'EUR', amount: 1000 + index }] }],
+      }),
+    );
+    lines[54] = JSON.stringify({ handle: 'Not A Handle!', title: 'Broken' });
+    lines.splice(30, 0, ''); // a blank line: the broken record is now line 56 of the file
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await logIn(page, staff.owner);
+    await page.getByRole('link', { name: 'Import' }).click();
+    await page.getByLabel('Import file').setInputFiles({
+      name: 'catalog.jsonl',
+      mimeType: 'application/x-ndjson',
+      buffer: Buffer.from(lines.join('\n')),
+    });
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByRole('heading', { name: 'Import finished' }).waitFor();
+    expect(await page.getByRole('progressbar').getAttribute('value')).toBe('60');
+    await page.getByText('59 created · 0 updated · 1 failed').waitFor();
+    const refused = page.getByRole('table', { name: 'Rows that were not imported' }).getByRole('row');
+    await expect(refused.nth(1).getByRole('cell').first().textContent()).resolves.toBe('56');
+    await screenshot(page, 'dashboard-import');
+    const imported = await shop.admin.get('/admin/v1/products', {
+      params: { query: { limit: 5, q: `imported-${suffix}` } },
+    });
+    expect(imported.data.length).toBe(5);
+    await context.close();
+  });
+
+  it('fulfils an order with a tracking number from the order page', async () => {
+    const [order] = (
+      await shop.admin.get('/admin/v1/orders', { params: { query: { limit: 1, status: 'paid' } } })
+    ).data;
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await logIn(page, staff.owner);
+    await page.goto(`${shop.url}/admin/#/orders/${order.id}`);
+    await page.getByRole('heading', { name: `Order #${order.number}` }).waitFor();
+    await page.getByLabel('Carrier').fill('DHL');
+    await page.getByLabel('Tracking number').fill('JD0146000038');
+    await page.getByRole('button', { name: 'Fulfil remaining items' }).click();
+    await page.getByRole('status').filter({ hasText: 'Fulfilment recorded' }).waitFor();
+    const after = await shop.admin.get('/admin/v1/orders/{id}', { params: { path: { id: order.id } } });
+    expect(after.status).toBe('fulfilled');
+    expect(after.fulfilments[0]).toMatchObject({ carrier: 'DHL', tracking_number: 'JD0146000038' });
+    await context.close();
+  });
+
   it('a support-role staff member cannot open the product editor nor call the product API', async () => {
     const context = await newContext(browser);
     const page = await context.newPage();

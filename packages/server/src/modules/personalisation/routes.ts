@@ -6,6 +6,7 @@ import { errorResponses } from '../../http/schemas.js';
 import { authorizeCart, cartAccessOf } from '../cart/index.js';
 import { requireCustomer } from '../customers/index.js';
 import { getCustomerSegmentIds } from '../segments/index.js';
+import { forgetAffinities } from './affinities.js';
 import { productIdsOfVariants } from './catalog-facts.js';
 import { type Intent, recommend } from './recommendations.js';
 import {
@@ -205,6 +206,10 @@ Lists are short (\`limit\` ≤ 20) and may be shorter when few candidates are on
         response: { 200: DeletedData, ...errorResponses() },
       },
     },
-    async (request) => ({ deleted: await deleteShopperData(db, requireCustomer(request).id) }),
+    async (request) => {
+      const deleted = await deleteShopperData(db, requireCustomer(request).id);
+      forgetAffinities();
+      return { deleted };
+    },
   );
 };

@@ -250,6 +250,46 @@ describe('purchases, stitching, export and deletion', () => {
     expect(after.json()).toEqual({ stored: 0, consent: false });
   });
 
+  it('stops recording a stitched visitor ID once its customer withdraws consent', async () => {
+    const visitor = visitorId();
+    await track({
+      visitor_id: visitor,
+      consent: true,
+      events: [{ type: 'product_view', product_id: mug.productId }],
+    });
+    const customer = await consentingCustomer();
+    await server.store(
+      shop.key,
+      'POST',
+      '/store/v1/customers/me/visitor',
+      { visitor_id: visitor },
+      session(customer.token),
+    );
+    const withdrawn = await server.store(
+      shop.key,
+      'PATCH',
+      '/store/v1/customers/me',
+      { consent_personalisation: false },
+      session(customer.token),
+    );
+    expect(withdrawn.statusCode).toBe(200);
+    const later = await track({
+      visitor_id: visitor,
+      events: [{ type: 'product_view', product_id: cup.productId }],
+    });
+    expect(later.json()).toEqual({ stored: 0, consent: false });
+    expect((await storedFor('visitor_id', visitor)).map((row) => row.product_id)).toEqual([mug.productId]);
+    // Nor is the kept history used for recommendations.
+    const recent = await server.store(
+      shop.key,
+      'GET',
+      '/store/v1/recommendations?intent=recently_viewed',
+      undefined,
+      session(customer.token),
+    );
+    expect(recent.json().data).toEqual([]);
+  });
+
   it('leaves the history anonymous when the customer has not consented', async () => {
     const visitor = visitorId();
     await track({

@@ -87,7 +87,10 @@ async function consentingOwner(tx: Executor, input: TrackInput): Promise<Owner |
     .select(['id', 'customer_id'])
     .where('id', '=', visitorId)
     .executeTakeFirst();
-  return visitor ? { visitorId: visitor.id, customerId: visitor.customer_id } : null;
+  if (!visitor) return null;
+  // Stitched to a customer: the customer's own choice now governs this visitor ID too.
+  if (visitor.customer_id && !(await getConsent(tx, visitor.customer_id)).personalisation) return null;
+  return { visitorId: visitor.id, customerId: visitor.customer_id };
 }
 
 /** Distinct products this shopper viewed earlier in the (UTC) day: the day's view basket so far. */

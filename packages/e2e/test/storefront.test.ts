@@ -233,6 +233,57 @@ describe('storefront in a real browser', () => {
     await context.close();
   });
 
+  it('category pages filter with facets and sort, keeping the choice in the URL', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await page.goto(shop.url);
+    await page
+      .getByRole('list')
+      .filter({ has: page.getByRole('link', { name: 'Apparel' }) })
+      .waitFor();
+    await page.getByRole('link', { name: 'Apparel', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: /apparel/i }).waitFor();
+    const count = page.locator('.listing-head p');
+    await count.waitFor();
+    const total = Number((await count.textContent())!.match(/\d+/)![0]);
+
+    // The narrowest option value: its count is what the filtered list must total.
+    const filters = page.getByRole('complementary', { name: 'Filters' });
+    const facetLabels = filters.locator('label.facet:has(input[type="checkbox"])');
+    const counts = (await facetLabels.allTextContents()).map((text) =>
+      Number(text.match(/\((\d+)\)\s*$/)![1]),
+    );
+    const narrowest = counts.indexOf(Math.min(...counts));
+    const expected = counts[narrowest];
+    const valueName = (await facetLabels.nth(narrowest).textContent())!.replace(/\s*\(\d+\)\s*$/, '').trim();
+    const facet = facetLabels.nth(narrowest).getByRole('checkbox');
+    await facet.check();
+    await page.waitForURL(/[?&](option|price)=/);
+    await page.waitForFunction(
+      (want) => document.querySelector('.listing-head p')?.textContent?.startsWith(`${want} product`),
+      expected,
+    );
+    expect(expected).toBeLessThan(total);
+
+    await page.getByLabel('Sort by').selectOption('price_asc');
+    await page.waitForURL(/sort=price_asc/);
+    await page.waitForFunction(() => !document.querySelector('.results[aria-busy="true"]'));
+    const prices = await page
+      .getByRole('list', { name: /apparel/i })
+      .locator('.card-price')
+      .allTextContents();
+    const amounts = prices.map((text) => Number(text.replace(/[^0-9.]/g, '')));
+    expect(amounts).toEqual([...amounts].sort((a, b) => a - b));
+    await screenshot(page, 'storefront-category', { fullPage: true });
+
+    // Back and forward keep the filters: they live in the URL.
+    await page.reload();
+    expect(await page.getByLabel('Sort by').inputValue()).toBe('price_asc');
+    const chosen = filters.locator('label.facet', { hasText: valueName }).getByRole('checkbox');
+    expect(await chosen.isChecked()).toBe(true);
+    await context.close();
+  });
+
   it('a product page shows the recommendations the API gives for it', async () => {
     expect(related, 'no product among the newest 20 has related recommendations').not.toBeNull();
     const context = await newContext(browser);

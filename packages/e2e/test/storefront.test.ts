@@ -233,6 +233,33 @@ describe('storefront in a real browser', () => {
     await context.close();
   });
 
+  it('a price the merchant changes shows in the open cart drawer at once, with a notice', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await addToCartFromProductPage(page);
+    const drawer = page.getByRole('dialog', { name: 'Your cart' });
+    const line = drawer.getByRole('list', { name: 'Cart items' }).getByRole('listitem').first();
+    await line.waitFor();
+    const variantId = (await line.getAttribute('data-variant'))!;
+    const before = (await page.getByTestId('cart-subtotal').textContent())!;
+
+    // The merchant raises the EUR price through the admin API (what the dashboard does).
+    const prices = await shop.admin.get('/admin/v1/variants/{id}/prices', {
+      params: { path: { id: variantId } },
+    });
+    const price = prices.data.find((entry) => entry.currency === 'EUR' && entry.channel_id === null)!;
+    await shop.admin.patch('/admin/v1/prices/{id}', {
+      params: { path: { id: price.id } },
+      body: { amount: price.amount + 1000 },
+    });
+
+    // No reload: the cart stream brings the new price and says what changed.
+    await line.getByText(/Price changed from/).waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('cart-subtotal').textContent()).not.toBe(before);
+    await screenshot(page, 'storefront-price-notice');
+    await context.close();
+  });
+
   it('category pages filter with facets and sort, keeping the choice in the URL', async () => {
     const context = await newContext(browser);
     const page = await context.newPage();

@@ -92,6 +92,7 @@ export class Shop {
   };
   private listeners = new Set<() => void>();
   private stopCart: (() => void) | null = null;
+  private cartSubscription: symbol | null = null;
   private stopCustomer: (() => void) | null = null;
 
   constructor(
@@ -156,24 +157,30 @@ export class Shop {
     if (!changed) return;
     this.stopCart?.();
     this.stopCart = null;
+    this.cartSubscription = null;
     if (!cart) {
       this.update({ live: false, notices: [] });
       return;
     }
+    // Messages of a stream this browser already left (e.g. at sign-in) must not touch the state.
+    const subscription = Symbol(cart.id);
+    this.cartSubscription = subscription;
+    const current = () => this.cartSubscription === subscription;
     this.stopCart = this.store.subscribeToCart(
       cart.id,
       (change) => {
+        if (!current()) return;
         const previous = this.state.cart;
         if (change.cart.status !== 'active') return this.useCart(change.cart);
         // Keep the newest version: a reply to our own write may already be ahead of the stream.
-        if (previous && previous.id === change.cart.id && previous.version > change.cart.version) return;
+        if (previous && previous.version > change.cart.version) return;
         this.update({ cart: change.cart, notices: change.notices, live: true });
         if (change.type !== 'cart.snapshot' && previous && previous.version < change.cart.version) {
           const count = change.cart.lines.reduce((sum, line) => sum + line.quantity, 0);
           this.announce(`Your cart was updated: ${count} item${count === 1 ? '' : 's'}`);
         }
       },
-      { onError: () => this.useCart(null) },
+      { onError: () => current() && this.useCart(null) },
     );
   }
 
@@ -272,12 +279,14 @@ export class Shop {
     if (cartId && cartId !== guest.id) {
       this.stopCart?.();
       this.stopCart = null;
+      this.cartSubscription = null;
       this.update({ cart: null });
       await this.adoptCart(cartId);
     } else {
       // The same cart now belongs to the customer: reopen its stream with the session.
       this.stopCart?.();
       this.stopCart = null;
+      this.cartSubscription = null;
       this.update({ cart: null });
       await this.adoptCart(guest.id);
     }

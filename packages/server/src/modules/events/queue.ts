@@ -171,10 +171,22 @@ export class DeliveryQueue {
     this.wake();
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Waits for the batch in hand, but not for ever: a handler stuck on a slow dependency must
+   * not stop the node from shutting down. Its delivery's lease runs out and the delivery is
+   * retried (here after a restart, or by another node): at least once, nothing lost.
+   */
+  async stop(graceMs = 5_000): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    await this.idle;
+    let grace: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.idle,
+      new Promise<void>((resolve) => {
+        grace = setTimeout(resolve, graceMs);
+      }),
+    ]);
+    clearTimeout(grace);
   }
 
   wake(): void {

@@ -164,6 +164,68 @@ describe('storefront in a real browser', () => {
     await context.close();
   });
 
+  it('account: save an address, consent to personalisation, export and delete my data', async () => {
+    const email = `privacy-${Date.now()}@example.com`;
+    const { createStoreClient } = await import('@merx/sdk');
+    await createStoreClient({ baseUrl: shop.url, publishableKey: shop.web.key }).register({
+      email,
+      password: 'correct horse battery',
+      first_name: 'Mary',
+    });
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await page.goto(`${shop.url}/account`);
+    await page.locator('#login-email').fill(email);
+    await page.locator('#login-password').fill('correct horse battery');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Hello, Mary' }).waitFor();
+
+    await page.getByRole('button', { name: 'Add an address' }).click();
+    await page.getByLabel('First name').fill('Mary');
+    await page.getByLabel('Last name').fill('Somerville');
+    await page.getByLabel('Street and number').fill('Prinsengracht 263');
+    await page.getByLabel('Postal code').fill('1016 GV');
+    await page.getByLabel('City').fill('Amsterdam');
+    await page.getByLabel('Country').selectOption('NL');
+    await page.getByRole('button', { name: 'Save address' }).click();
+    await page.locator('address', { hasText: 'Prinsengracht 263' }).waitFor();
+
+    const consent = page.getByRole('checkbox', { name: /personalise recommendations/ });
+    expect(await consent.isChecked()).toBe(false);
+    await consent.check();
+    await page.getByText('Personalisation is on.').waitFor();
+    // With consent, viewing a product is recorded, and the export contains it.
+    await page.goto(`${shop.url}/p/${productHandle}`);
+    await page.getByRole('button', { name: 'Add to cart' }).waitFor();
+    await page.goto(`${shop.url}/account`);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export my data' }).click(),
+    ]);
+    const exported = JSON.parse(
+      await (await download.createReadStream()).toArray().then((c) => Buffer.concat(c).toString()),
+    );
+    expect(exported.consent_personalisation).toBe(true);
+    expect(exported.interactions.some((entry: { type: string }) => entry.type === 'product_view')).toBe(true);
+
+    page.once('dialog', (dialog) => dialog.accept());
+    await page.getByRole('button', { name: 'Delete my data' }).click();
+    await page.getByText('Your interaction data was deleted.').waitFor();
+    const after = createStoreClient({ baseUrl: shop.url, publishableKey: shop.web.key });
+    await after.login(email, 'correct horse battery');
+    expect((await after.get('/store/v1/customers/me/data')).interactions).toEqual([]);
+
+    // The checkout starts from the saved address.
+    await addToCartFromProductPage(page);
+    await page.getByRole('dialog', { name: 'Your cart' }).getByRole('button', { name: 'Check out' }).click();
+    await page.getByLabel('Street and number').waitFor();
+    await page.waitForFunction(
+      () =>
+        (document.getElementById('shipping-line1') as HTMLInputElement | null)?.value === 'Prinsengracht 263',
+    );
+    await context.close();
+  });
+
   it('two devices of one customer: a line added on one appears in the other’s open cart drawer', async () => {
     const email = `twin-${Date.now()}@example.com`;
     const { createStoreClient } = await import('@merx/sdk');

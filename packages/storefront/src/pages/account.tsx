@@ -280,16 +280,25 @@ function Privacy() {
   const { customer } = useShopState(shop);
   const form = useForm();
   const [message, setMessage] = useState('');
+  const [consentShown, setConsentShown] = useState(customer?.consent_personalisation ?? false);
   if (!customer) return null;
-  const setConsent = (consent: boolean) =>
-    form.run(async () => {
-      const updated = await shop.store.patch('/store/v1/customers/me', {
-        params: { header: { 'if-match': String(customer.version) } },
-        body: { consent_personalisation: consent },
-      });
-      shop.update({ customer: updated });
-      setMessage(consent ? 'Personalisation is on.' : 'Personalisation is off.');
+  // Shown at once; put back if the server refuses.
+  const setConsent = (consent: boolean) => {
+    setConsentShown(consent);
+    return form.run(async () => {
+      try {
+        const updated = await shop.store.patch('/store/v1/customers/me', {
+          params: { header: { 'if-match': String(customer.version) } },
+          body: { consent_personalisation: consent },
+        });
+        shop.update({ customer: updated });
+        setMessage(consent ? 'Personalisation is on.' : 'Personalisation is off.');
+      } catch (failure) {
+        setConsentShown(!consent);
+        throw failure;
+      }
     });
+  };
   const exportData = () =>
     form.run(async () => {
       const data = await shop.store.get('/store/v1/customers/me/data');
@@ -319,8 +328,7 @@ function Privacy() {
       <label class="choice">
         <input
           type="checkbox"
-          checked={customer.consent_personalisation}
-          disabled={form.busy}
+          checked={consentShown}
           onChange={(event) => setConsent(event.currentTarget.checked)}
         />
         Use what I view and buy to personalise recommendations

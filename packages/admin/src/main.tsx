@@ -51,11 +51,19 @@ function NotAllowed() {
 function App() {
   const [session, setSession] = useState(loadSession);
   const route = useRoute();
-  const dashboard = useMemo(() => session && dashboardFor(createClient(session.token), session), [session]);
   const signIn = (next: Session | null) => {
     saveSession(next);
     setSession(next);
   };
+  const dashboard = useMemo(
+    () =>
+      session &&
+      dashboardFor(
+        createClient(session.token, () => signIn(null)),
+        session,
+      ),
+    [session],
+  );
   if (!session || !dashboard) return <LoginPage onLogin={signIn} />;
   const section = route.split('/')[0];
   const logOut = async () => {
@@ -92,14 +100,6 @@ function App() {
     </DashboardContext.Provider>
   );
 }
-
-// A staff session that expired or was revoked sends the merchant back to the login form.
-window.addEventListener('unhandledrejection', (event) => {
-  if ((event.reason as { status?: number })?.status === 401) {
-    saveSession(null);
-    window.location.reload();
-  }
-});
 
 const root = document.getElementById('app')!;
 // The static "Loading…" placeholder goes; Preact renders into an empty container.

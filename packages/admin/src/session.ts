@@ -10,9 +10,20 @@ export interface Session {
   scopes: string[];
 }
 
-/** The dashboard talks to the API it is served by, with the staff member's session token. */
-export const createClient = (token: string): AdminClient =>
-  createAdminClient({ baseUrl: window.location.origin, staffToken: token });
+/**
+ * The dashboard talks to the API it is served by, with the staff member's session token.
+ * A session that expired or was revoked (401 on any call) sends the merchant back to the login.
+ */
+export const createClient = (token: string, onExpired?: () => void): AdminClient =>
+  createAdminClient({
+    baseUrl: window.location.origin,
+    staffToken: token,
+    fetch: async (request) => {
+      const response = await globalThis.fetch(request);
+      if (response.status === 401 && token && onExpired) onExpired();
+      return response;
+    },
+  });
 
 export function loadSession(): Session | null {
   try {

@@ -195,7 +195,7 @@ function ExistingProduct({ id }: { id: string }) {
   const { channels, locations } = loaded.data;
   return (
     <Page title={product.title} actions={<a href={href('products')}>All products</a>}>
-      <DetailsForm key={product.version} product={product} channels={channels} onSaved={setProduct} />
+      <DetailsForm key={product.id} product={product} channels={channels} onSaved={setProduct} />
       <OptionsForm product={product} onChanged={loaded.reload} />
       <section aria-labelledby="variants-title">
         <h2 id="variants-title">Variants</h2>

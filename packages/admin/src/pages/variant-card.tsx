@@ -1,5 +1,5 @@
 import type { components } from '@merx/sdk';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { parseAmount, toDecimal } from '../format.js';
 import { ErrorNote, Field, Status, useAction, useDashboard } from '../ui.js';
 import { useAsync } from '../use-async.js';
@@ -35,6 +35,8 @@ function PriceRow({
 }) {
   const { client, can } = useDashboard();
   const [text, setText] = useState(toDecimal(price.amount, price.currency));
+  // A reload after a save (or someone else's change) shows the stored amount; the row keeps its status.
+  useEffect(() => setText(toDecimal(price.amount, price.currency)), [price.amount, price.currency]);
   const action = useAction();
   const scope = priceScope(price, channels);
   const save = async (event: Event) => {
@@ -264,12 +266,7 @@ export function VariantCard(props: {
       <h4>Prices</h4>
       {variant.prices.length === 0 && <p class="muted">No price: the variant cannot be bought.</p>}
       {variant.prices.map((price) => (
-        <PriceRow
-          key={`${price.id}-${price.version}`}
-          price={price}
-          channels={channels}
-          onChanged={props.onChanged}
-        />
+        <PriceRow key={price.id} price={price} channels={channels} onChanged={props.onChanged} />
       ))}
       {writable && <AddPrice variant={variant} channels={channels} onChanged={props.onChanged} />}
       {can('inventory:read') && <StockRows variant={variant} locations={props.locations} />}

@@ -60,6 +60,7 @@ export const promotionAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'Get a promotion',
+        description: 'One promotion with its conditions, limits and how often it has been redeemed.',
         params: IdParam('promo'),
         response: { 200: PromotionRef, ...errorResponses(404) },
       },

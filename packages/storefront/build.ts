@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 // Bundles the storefront into dist/: hashed assets (cached forever) and an index.html that
@@ -52,6 +53,10 @@ const html = `<!doctype html>
 </html>
 `;
 writeFileSync(`${dist}/index.html`, html);
+// Precompressed once here, so the server never compresses per request (it sends `.gz` as is).
+for (const path of outputs.filter((file) => /\.(js|css)$/.test(file))) {
+  writeFileSync(`${path}.gz`, gzipSync(readFileSync(path), { level: 9 }));
+}
 const sizes = Object.entries(result.metafile.outputs)
   .filter(([path]) => !path.endsWith('.map'))
   .map(([path, output]) => `${path.split('/').pop()} ${(output.bytes / 1024).toFixed(1)} KiB`);

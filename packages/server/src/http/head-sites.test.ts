@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../test/harness.js';
@@ -12,6 +13,7 @@ function builtHead(marker: string) {
   mkdirSync(join(dir, 'assets'));
   writeFileSync(join(dir, 'index.html'), `<!doctype html><title>${marker}</title>`);
   writeFileSync(join(dir, 'assets', 'app-3F7QK2ZB.js'), 'console.log(1)');
+  writeFileSync(join(dir, 'assets', 'app-3F7QK2ZB.js.gz'), gzipSync('console.log(1)'));
   writeFileSync(join(dir, 'robots.txt'), 'User-agent: *');
   return dir;
 }
@@ -40,6 +42,27 @@ describe('registerHeadSites', () => {
     const robots = await get('/robots.txt', '*/*');
     expect(robots.headers['cache-control']).toBe('no-cache');
     expect((await get('/')).body).toContain('storefront');
+  });
+
+  it('sends a precompressed .gz beside a file to browsers that accept gzip, and the file to others', async () => {
+    const gzipped = await app.inject({
+      method: 'GET',
+      url: '/assets/app-3F7QK2ZB.js',
+      headers: { 'accept-encoding': 'gzip, deflate, br' },
+    });
+    expect(gzipped.headers['content-encoding']).toBe('gzip');
+    expect(gzipped.headers.vary).toContain('accept-encoding');
+    expect(gunzipSync(gzipped.rawPayload).toString()).toBe('console.log(1)');
+    const plain = await get('/assets/app-3F7QK2ZB.js', '*/*');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body).toBe('console.log(1)');
+    // No .gz beside it: sent uncompressed even when gzip is accepted.
+    const robots = await app.inject({
+      method: 'GET',
+      url: '/robots.txt',
+      headers: { 'accept-encoding': 'gzip' },
+    });
+    expect(robots.headers['content-encoding']).toBeUndefined();
   });
 
   it('answers browser navigations to client-side routes with index.html, per prefix', async () => {

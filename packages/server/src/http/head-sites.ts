@@ -43,12 +43,17 @@ async function fileIn(root: string, relative: string): Promise<string | null> {
   return info?.isFile() ? path : null;
 }
 
-async function sendFile(reply: FastifyReply, path: string, cacheControl: string) {
-  return reply
+/** A head's build may put `<file>.gz` beside a file: sent as is to browsers that accept gzip. */
+async function sendFile(request: FastifyRequest, reply: FastifyReply, path: string, cacheControl: string) {
+  reply
     .type(CONTENT_TYPES[extname(path)] ?? 'application/octet-stream')
     .header('cache-control', cacheControl)
     .header('x-content-type-options', 'nosniff')
-    .send(await readFile(path));
+    .header('vary', 'accept-encoding');
+  const acceptsGzip = /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
+  const compressed = acceptsGzip ? await readFile(`${path}.gz`).catch(() => null) : null;
+  if (compressed) return reply.header('content-encoding', 'gzip').send(compressed);
+  return reply.send(await readFile(path));
 }
 
 /**
@@ -79,12 +84,12 @@ export function registerHeadSites(app: FastifyInstance, sites: HeadSite[]): void
       const file = await fileIn(root, relative);
       if (file) {
         const cache = HASHED_ASSET.test(file) ? 'public, max-age=31536000, immutable' : 'no-cache';
-        return sendFile(reply, file, cache);
+        return sendFile(request, reply, file, cache);
       }
       const index = await fileIn(root, 'index.html');
       const isNavigation = (request.headers.accept ?? '').includes('text/html');
       if (!index || !isNavigation || extname(relative) !== '') return reply.callNotFound();
-      return sendFile(reply, index, 'no-cache');
+      return sendFile(request, reply, index, 'no-cache');
     };
     if (prefix !== '') app.get(prefix, { schema: { hide: true } }, handler);
     app.get(`${prefix}/*`, { schema: { hide: true } }, handler);

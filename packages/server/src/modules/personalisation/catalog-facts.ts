@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import type { ContentProduct } from './algorithms/index.js';
+import { TtlCache } from './ttl-cache.js';
 
 /*
  * The few catalog reads the catalog module exports no function for yet (a product's
@@ -19,22 +20,35 @@ export async function existingProductIds(db: Executor, ids: readonly string[]): 
   return new Set(rows.map((row) => row.id));
 }
 
+// A product's variants change rarely and a stale list can only miss a variant added in the
+// last minute (a removed one is no longer sellable anyway), so the lookup is memoised per node.
+const variantIdCache = new TtlCache<string[]>(60_000, 50_000);
+
 /** Variant IDs per product, for the catalog's `getSellableVariants` and inventory's `getAvailability`. */
 export async function variantIdsOfProducts(
   db: Executor,
   productIds: readonly string[],
 ): Promise<Map<string, string[]>> {
   const result = new Map<string, string[]>();
-  if (productIds.length === 0) return result;
+  const missing: string[] = [];
+  for (const productId of new Set(productIds)) {
+    const cached = variantIdCache.get(productId);
+    if (cached) result.set(productId, cached);
+    else missing.push(productId);
+  }
+  if (missing.length === 0) return result;
   const rows = await db
     .selectFrom('variants')
     .select(['id', 'product_id'])
-    .where('product_id', 'in', [...new Set(productIds)])
+    .where('product_id', 'in', missing)
+    .orderBy('product_id')
+    .orderBy('id')
     .execute();
-  for (const row of rows) {
-    const list = result.get(row.product_id) ?? [];
-    list.push(row.id);
-    result.set(row.product_id, list);
+  const fetched = new Map<string, string[]>(missing.map((id) => [id, []]));
+  for (const row of rows) fetched.get(row.product_id)!.push(row.id);
+  for (const [productId, variantIds] of fetched) {
+    variantIdCache.set(productId, variantIds);
+    if (variantIds.length > 0) result.set(productId, variantIds);
   }
   return result;
 }

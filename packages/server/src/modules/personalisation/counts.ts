@@ -3,6 +3,7 @@ import type { Executor } from '../../db/database.js';
 import { basketDelta, type CooccurrenceRows } from './algorithms/index.js';
 import { SETTINGS } from './settings.js';
 import type { CountSignal } from './tables.js';
+import { trendingCache } from './trending-cache.js';
 import { logSumExp2, signalKey } from './trending-key.js';
 
 // Fractional view weights and retractions leave float dust; such a row means "never together".
@@ -101,4 +102,5 @@ export async function addTrendingSignals(
       + ln(1 + power(2::float8, -abs(recs_trending.rank_key - excluded.rank_key))) / ln(2::float8)`.execute(
     tx,
   );
+  trendingCache.delete(channelId);
 }

@@ -10,6 +10,7 @@ import {
 } from './algorithms/index.js';
 import { INTERACTION_WEIGHTS, SETTINGS } from './settings.js';
 import type { CountSignal, NeighbourIntent } from './tables.js';
+import { trendingCache } from './trending-cache.js';
 
 /** A day's view basket keeps its first this-many distinct products, as the live path does. */
 const VIEW_DAY_PAIR_LIMIT = 50;
@@ -167,6 +168,7 @@ export async function rebuildRecommendations(
   const started = performance.now();
   onProgress({ stage: 'counting', done: 0, total: 1 });
   const orders = await inTransaction(db, recount);
+  trendingCache.clear();
   onProgress({ stage: 'counting', done: 1, total: 1 });
   const counted = performance.now();
 

@@ -209,7 +209,8 @@ describe('from checkout to recommendations', () => {
     const placed = await checkout(server, shop.key, cartId, undefined, session(buyer.token));
     expect(placed.statusCode, placed.body).toBe(201);
     const orderId = placed.json().order.id ?? placed.json().order_id;
-    const deadline = Date.now() + 15_000;
+    // The subscriber runs from the durable queue (polled every second), after the commit.
+    const deadline = Date.now() + 45_000;
     let counted = false;
     while (!counted && Date.now() < deadline) {
       counted = Boolean(

@@ -16,7 +16,9 @@ import { type ShopperRef, shopperHistory } from './history.js';
 import { loadNeighbours } from './neighbours.js';
 import { onTheShelf, type ShelfQuery } from './sellable.js';
 import { SETTINGS } from './settings.js';
+import { trendingCache } from './trending-cache.js';
 import { trendingScoreAt } from './trending-key.js';
+import { TtlCache } from './ttl-cache.js';
 
 export type Intent = 'related' | 'complementary' | 'for_you' | 'trending' | 'recently_viewed';
 
@@ -27,17 +29,14 @@ const SHELF_SLACK = 4;
 /** Candidates the content fallback scores for a product without co-occurrence history. */
 const CONTENT_CANDIDATES = 100;
 // Content similarity moves only with the catalogue: a product's list is kept for a few minutes.
-const CONTENT_CACHE_MS = 5 * 60_000;
-const CONTENT_CACHE_MAX = 5_000;
-const contentCache = new Map<string, { neighbours: ScoredProduct[]; expires: number }>();
+const contentCache = new TtlCache<ScoredProduct[]>(5 * 60_000, 5_000);
 
 async function similarProducts(db: Executor, productId: string): Promise<ScoredProduct[]> {
   const cached = contentCache.get(productId);
-  if (cached && cached.expires > Date.now()) return cached.neighbours;
+  if (cached) return cached;
   const index = buildContentIndex(await contentCandidates(db, productId, CONTENT_CANDIDATES));
   const neighbours = contentNeighbours(index, productId, POOL);
-  if (contentCache.size >= CONTENT_CACHE_MAX) contentCache.clear();
-  contentCache.set(productId, { neighbours, expires: Date.now() + CONTENT_CACHE_MS });
+  contentCache.set(productId, neighbours);
   return neighbours;
 }
 
@@ -67,6 +66,8 @@ interface Ranked {
 }
 
 async function trending(db: Executor, channelId: string, limit: number): Promise<ScoredProduct[]> {
+  const cached = trendingCache.get(channelId);
+  if (cached) return cached;
   const rows = await db
     .selectFrom('recs_trending')
     .select(['product_id', 'rank_key'])
@@ -76,10 +77,12 @@ async function trending(db: Executor, channelId: string, limit: number): Promise
     .limit(limit)
     .execute();
   const now = Date.now();
-  return rows.map((row) => ({
+  const list = rows.map((row) => ({
     productId: row.product_id,
     score: trendingScoreAt(row.rank_key, now, SETTINGS.trendingHalfLifeMs),
   }));
+  trendingCache.set(channelId, list);
+  return list;
 }
 
 /** Titles of the seed products, for the reasons; the page's own product must exist (else 404). */

@@ -102,7 +102,10 @@ export function compactProduct(product: ProductLike) {
   };
 }
 
-/** Voice product: what to say, and only the variant choices a conversation can handle. */
+/**
+ * Voice product: what to say, plus every variant as a bare choice (id, title, price, stock)
+ * so "the second one in size 42" can be resolved; the spoken text stays short.
+ */
 export function speakableProduct(product: ProductLike, locale = 'en') {
   const price = fromPrice(product);
   const from =
@@ -120,9 +123,14 @@ export function speakableProduct(product: ProductLike, locale = 'en') {
     spoken_description: `${product.title}.${body ? ` ${body}` : ''}${spokenPriceText}`.trim(),
     price,
     image: product.media[0]?.url ?? null,
-    variants: product.variants
-      .slice(0, 3)
-      .map((variant) => ({ id: variant.id, title: variant.title, price: variant.price })),
+    variants: product.variants.map((variant) => ({
+      id: variant.id,
+      title: variant.title,
+      price: variant.price,
+      ...(variant.availability === undefined
+        ? {}
+        : { in_stock: variant.availability === null || variant.availability.in_stock !== false }),
+    })),
   };
 }
 

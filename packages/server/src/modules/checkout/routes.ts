@@ -84,7 +84,8 @@ export const checkoutAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'Get a channel’s checkout settings',
-        description: 'Whether the channel captures payments at checkout (`automatic`) or leaves capture to an admin (`manual`).',
+        description:
+          'Whether the channel captures payments at checkout (`automatic`) or leaves capture to an admin (`manual`).',
         params: IdParam('chan'),
         response: { 200: Type.Ref('CheckoutSettings'), ...errorResponses(404) },
       },

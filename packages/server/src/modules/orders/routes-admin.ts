@@ -160,7 +160,8 @@ export const orderAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'Mark a fulfilled order delivered',
-        description: 'Legal only once every line is fulfilled; emits no payment action. Recorded in the audit trail.',
+        description:
+          'Legal only once every line is fulfilled; emits no payment action. Recorded in the audit trail.',
         params,
         response: actionResponses,
       },

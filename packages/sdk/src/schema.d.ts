@@ -10179,7 +10179,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a promotion */
+        /**
+         * Get a promotion
+         * @description One promotion with its conditions, limits and how often it has been redeemed.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -11635,7 +11638,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a channel’s checkout settings */
+        /**
+         * Get a channel’s checkout settings
+         * @description Whether the channel captures payments at checkout (`automatic`) or leaves capture to an admin (`manual`).
+         */
         get: {
             parameters: {
                 query?: never;
@@ -12481,7 +12487,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Mark a fulfilled order delivered */
+        /**
+         * Mark a fulfilled order delivered
+         * @description Legal only once every line is fulfilled; emits no payment action. Recorded in the audit trail.
+         */
         post: {
             parameters: {
                 query?: never;

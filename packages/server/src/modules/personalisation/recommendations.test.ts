@@ -1,7 +1,10 @@
+import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../../test/harness.js';
+import type { CommandContext } from '../../commands/context.js';
 import { session, signedInCustomer } from '../cart/test-support.js';
 import { checkout, newCart } from '../checkout/test-support.js';
+import { registerRecsRebuildCommand } from './cli.js';
 import { rebuildRecommendations } from './rebuild.js';
 import { newCategory, placedOrder, type ShelfProduct, shelfProduct, visitorId } from './test-support.js';
 
@@ -304,5 +307,37 @@ describe('personalised search ranking', () => {
     };
     expect(await search(runner)).toEqual([sport.productId, steel.productId]);
     expect(await search(camper)).toEqual([steel.productId, sport.productId]);
+  });
+});
+
+describe('merx recs rebuild', () => {
+  it('rebuilds through the CLI, reporting each stage', async () => {
+    const printed: string[] = [];
+    const failures: string[] = [];
+    const context: CommandContext = {
+      database: async () => ({ handle: server.database, release: async () => {} }),
+      print: (line) => printed.push(line),
+      fail: (message) => failures.push(message),
+      interactive: false,
+    };
+    const program = new Command().exitOverride();
+    registerRecsRebuildCommand(program.command('recs'), () => context);
+    await program.parseAsync(['node', 'merx', 'recs', 'rebuild']);
+    expect(failures).toEqual([]);
+    expect(printed.join('\n')).toMatch(
+      /^Rebuilt recommendations from \d+ orders: \d+ products bought, \d+ co-purchase pairs/,
+    );
+
+    const stages: string[] = [];
+    const report = await rebuildRecommendations(server.db, (progress) => {
+      if (stages.at(-1) !== progress.stage) stages.push(progress.stage);
+    });
+    expect(stages).toEqual(['counting', 'modelling', 'writing']);
+    const rows = await server.db
+      .selectFrom('recs_neighbours')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(Number(rows.n)).toBe(report.neighbourRows);
+    expect(report.neighbourRows).toBeGreaterThan(0);
   });
 });

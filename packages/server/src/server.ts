@@ -72,6 +72,7 @@ export async function printBanner(database: DatabaseHandle, url: string, print: 
   const channels = await listChannels(database.db);
   const keys = await listApiKeys(database.db);
   print(`Merx API on ${url}  ·  docs ${url}/docs  ·  OpenAPI ${url}/openapi.json`);
+  print(`Storefront ${url}/  ·  merchant dashboard ${url}/admin`);
   for (const channel of channels) {
     for (const key of keys.filter((k) => k.channel_id === channel.id && !k.revoked_at)) {
       print(`  ${channel.name.padEnd(14)} (${channel.kind}) publishable key: ${key.publishable_token}`);

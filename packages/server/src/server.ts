@@ -62,6 +62,9 @@ export async function prepareDatabase(
     const { seedDemoCatalog } = await import('./demo/seed.js');
     print('First run: seeding the demo catalog…');
     await seedDemoCatalog(database.db, { print });
+    const { seedDemoCheckoutSettings } = await import('./demo/shipping.js');
+    await seedDemoCheckoutSettings(database.db);
+    print('Demo checkout: regions Europe (EUR, VAT included) and United States (USD), code WELCOME10');
   }
 }
 

@@ -61,8 +61,11 @@ export function registerEventRuntime(app: FastifyInstance, targets: DeliveryTarg
     for (const close of [...runtime.streams]) close();
   });
   app.addHook('onClose', async () => {
-    await stopListening?.();
-    await bus.stop();
+    // Consumers first: a subscriber's transaction in flight finishes (or is abandoned to its
+    // lease) before the wake-up source goes; on PGlite, UNLISTEN during an open transaction
+    // of the same database can wedge both.
     await runtime.queue.stop();
+    await bus.stop();
+    await stopListening?.();
   });
 }

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 // Crockford base32: IDs sort by creation time as plain strings (like ULID), so
 // `ORDER BY id` is a stable, index-friendly cursor order.
@@ -48,3 +48,6 @@ export function newId(prefix: string): string {
 export function newSecret(prefix: string, bytes = 24): string {
   return `${prefix}_${randomBytes(bytes).toString('base64url')}`;
 }
+
+/** How every bearer secret (API key, session, reset or order token) is stored: only its SHA-256. */
+export const hashSecret = (secret: string) => createHash('sha256').update(secret).digest('hex');

@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { Db, Executor } from '../../db/database.js';
 import type { StoreChannel } from '../../http/context.js';
 import { notFound } from '../../http/problem.js';
-import { newId, newSecret } from '../../lib/ids.js';
+import { hashSecret, newId, newSecret } from '../../lib/ids.js';
 import type { ApiKeyRow, ChannelRow } from './tables.js';
 
 export interface ResolvedKey {
@@ -17,8 +16,6 @@ export interface ResolvedKey {
 const KEY_CACHE_MS = 5_000;
 const cache = new Map<string, { key: ResolvedKey | null; expires: number }>();
 
-export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
-
 export function toStoreChannel(row: ChannelRow): StoreChannel {
   return {
     id: row.id,
@@ -32,7 +29,7 @@ export function toStoreChannel(row: ChannelRow): StoreChannel {
 }
 
 export async function resolveApiKey(db: Db, token: string): Promise<ResolvedKey | null> {
-  const tokenHash = hashToken(token);
+  const tokenHash = hashSecret(token);
   const cached = cache.get(tokenHash);
   if (cached && cached.expires > Date.now()) return cached.key;
   const row = await db
@@ -88,7 +85,7 @@ export async function createApiKey(
       kind: input.kind,
       name: input.name,
       channel_id: input.kind === 'publishable' ? input.channel_id : null,
-      token_hash: hashToken(token),
+      token_hash: hashSecret(token),
       token_hint: token.slice(-4),
       publishable_token: input.kind === 'publishable' ? token : null,
       scopes: input.kind === 'secret' ? input.scopes : [],

@@ -1,12 +1,12 @@
 import type { Db, Executor } from '../../db/database.js';
 import { inTransaction } from '../../db/transaction.js';
 import { ApiError, conflict, invalid } from '../../http/problem.js';
-import { newId, newSecret } from '../../lib/ids.js';
+import { hashSecret, newId, newSecret } from '../../lib/ids.js';
 import { type CartAccess, lockCartForWrite } from '../cart/access.js';
 import { type PricedCart, priceCart } from '../cart/pricing.js';
 import { reserve } from '../inventory/reservations.js';
 import { type Actor, writeAudit } from '../orders/lifecycle.js';
-import { hashOrderToken, insertOrder, liveOrderOfCart } from '../orders/service.js';
+import { insertOrder, liveOrderOfCart } from '../orders/service.js';
 import { orderSnapshot } from '../orders/snapshot.js';
 import type { OrderRow } from '../orders/tables.js';
 import { getPaymentProvider } from '../payments/registry.js';
@@ -131,7 +131,7 @@ async function reserveCheckout(
       priced,
       email,
       customerId: locked.cart.customer_id,
-      accessTokenHash: hashOrderToken(orderToken),
+      accessTokenHash: hashSecret(orderToken),
     });
     const order = await insertOrder(tx, snapshot.order, snapshot.lines);
     await redeemPromotions(tx, {

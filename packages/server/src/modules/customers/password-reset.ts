@@ -2,11 +2,11 @@ import { sql } from 'kysely';
 import type { Executor, Tx } from '../../db/database.js';
 import { inTransaction } from '../../db/transaction.js';
 import { invalid } from '../../http/problem.js';
-import { newId, newSecret } from '../../lib/ids.js';
+import { hashSecret, newId, newSecret } from '../../lib/ids.js';
 import { emitEvent } from '../events/outbox.js';
 import { assertPasswordPolicy, hashPassword } from './passwords.js';
 import { findCustomerByEmail } from './service.js';
-import { hashSessionToken, revokeAllSessions } from './session.js';
+import { revokeAllSessions } from './session.js';
 
 export const RESET_TOKEN_TTL_MS = 60 * 60 * 1000;
 export const PASSWORD_RESET_REQUESTED = 'customer.password_reset_requested';
@@ -39,7 +39,7 @@ export async function requestPasswordReset(
       .values({
         id: newId('cprt'),
         customer_id: customer.id,
-        token_hash: hashSessionToken(token),
+        token_hash: hashSecret(token),
         channel_id: context.channelId,
         expires_at: expiresAt,
       })
@@ -76,7 +76,7 @@ export async function confirmPasswordReset(
   db: Executor,
   input: { token: string; password: string },
 ): Promise<void> {
-  const tokenHash = hashSessionToken(input.token);
+  const tokenHash = hashSecret(input.token);
   const pending = await db
     .selectFrom('password_reset_tokens as t')
     .innerJoin('customers as c', 'c.id', 't.customer_id')

@@ -1,10 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import type { StoreCustomer } from '../../http/context.js';
 import { ApiError } from '../../http/problem.js';
-import { newId, newSecret } from '../../lib/ids.js';
+import { hashSecret, newId, newSecret } from '../../lib/ids.js';
 import './tables.js';
 
 /*
@@ -22,8 +21,6 @@ const TOKEN_PREFIX = 'cst';
 const TOKEN_BYTES = 32;
 // 32 random bytes in base64url are 43 characters; anything else cannot be ours.
 const TOKEN_SHAPE = /^cst_[A-Za-z0-9_-]{43}$/;
-
-export const hashSessionToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export const invalidSession = () =>
   new ApiError(
@@ -71,7 +68,7 @@ export async function resolveCustomerSession(
       sql<string[]>`coalesce((SELECT array_agg(m.group_id ORDER BY m.group_id)
         FROM customer_group_members m WHERE m.customer_id = c.id), '{}')`.as('group_ids'),
     ])
-    .where('s.token_hash', '=', hashSessionToken(token))
+    .where('s.token_hash', '=', hashSecret(token))
     .where('s.channel_id', '=', channelId)
     .where('s.revoked_at', 'is', null)
     .where('s.expires_at', '>', sql<Date>`now()`)
@@ -102,7 +99,7 @@ export async function createSession(
     .values({
       id: newId('cses'),
       customer_id: input.customerId,
-      token_hash: hashSessionToken(token),
+      token_hash: hashSecret(token),
       channel_id: input.channelId,
       user_agent: input.userAgent?.slice(0, 512) ?? null,
       expires_at: expiresAt,
@@ -115,7 +112,7 @@ export async function revokeSession(db: Executor, token: string): Promise<void> 
   await db
     .updateTable('customer_sessions')
     .set({ revoked_at: new Date() })
-    .where('token_hash', '=', hashSessionToken(token))
+    .where('token_hash', '=', hashSecret(token))
     .where('revoked_at', 'is', null)
     .execute();
 }
@@ -134,7 +131,7 @@ export async function revokeAllSessions(
     .set({ revoked_at: new Date() })
     .where('customer_id', '=', customerId)
     .where('revoked_at', 'is', null);
-  if (exceptToken !== undefined) update = update.where('token_hash', '!=', hashSessionToken(exceptToken));
+  if (exceptToken !== undefined) update = update.where('token_hash', '!=', hashSecret(exceptToken));
   const result = await update.executeTakeFirst();
   return Number(result.numUpdatedRows);
 }

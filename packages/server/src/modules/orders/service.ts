@@ -1,15 +1,14 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { Executor } from '../../db/database.js';
 import { decodeCursor, toPage } from '../../http/pagination.js';
 import { notFound } from '../../http/problem.js';
+import { hashSecret } from '../../lib/ids.js';
 import { paymentOfOrder, presentPayment } from '../payments/service.js';
 import type { PaymentRow } from '../payments/tables.js';
 import { orderLines } from './lifecycle.js';
 import type { OrderLineValues, OrderValues } from './snapshot.js';
 import type { OrderStatus } from './state-machine.js';
 import type { OrderAuditRow, OrderFulfilmentRow, OrderLineRow, OrderReturnRow, OrderRow } from './tables.js';
-
-export const hashOrderToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export async function insertOrder(
   tx: Executor,
@@ -55,7 +54,7 @@ export interface StoreReader {
 
 function tokenMatches(order: OrderRow, token: string | null): boolean {
   if (!token) return false;
-  const given = Buffer.from(hashOrderToken(token), 'hex');
+  const given = Buffer.from(hashSecret(token), 'hex');
   return timingSafeEqual(given, Buffer.from(order.access_token_hash, 'hex'));
 }
 

@@ -1,13 +1,11 @@
-import { createHash } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import type { Executor } from '../../db/database.js';
 import { ApiError, conflict, notFound } from '../../http/problem.js';
-import { newId, newSecret } from '../../lib/ids.js';
+import { hashSecret, newId, newSecret } from '../../lib/ids.js';
 import { ROLE_SCOPES } from './roles.js';
 import type { StaffRole, StaffRow } from './tables.js';
 
 const SESSION_HOURS = 12;
-const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 // Verifying against a real hash when the email is unknown keeps both answers equally slow.
 let decoyHash: Promise<string> | null = null;
 
@@ -58,7 +56,7 @@ export async function loginStaff(
   const expiresAt = new Date(Date.now() + SESSION_HOURS * 3600_000);
   await db
     .insertInto('staff_sessions')
-    .values({ id: newId('stses'), staff_id: staff.id, token_hash: tokenHash(token), expires_at: expiresAt })
+    .values({ id: newId('stses'), staff_id: staff.id, token_hash: hashSecret(token), expires_at: expiresAt })
     .execute();
   return { token, expiresAt, staff };
 }
@@ -68,7 +66,7 @@ export async function resolveStaffToken(db: Executor, token: string): Promise<St
     .selectFrom('staff_sessions')
     .innerJoin('staff_users', 'staff_users.id', 'staff_sessions.staff_id')
     .select(['staff_users.id', 'staff_users.role'])
-    .where('staff_sessions.token_hash', '=', tokenHash(token))
+    .where('staff_sessions.token_hash', '=', hashSecret(token))
     .where('staff_sessions.revoked_at', 'is', null)
     .where('staff_sessions.expires_at', '>', new Date())
     .where('staff_users.disabled_at', 'is', null)
@@ -80,7 +78,7 @@ export async function logoutStaff(db: Executor, token: string): Promise<void> {
   await db
     .updateTable('staff_sessions')
     .set({ revoked_at: new Date() })
-    .where('token_hash', '=', tokenHash(token))
+    .where('token_hash', '=', hashSecret(token))
     .execute();
 }
 

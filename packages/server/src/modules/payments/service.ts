@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import { ApiError, notFound } from '../../http/problem.js';
 import { newId } from '../../lib/ids.js';
-import type { AuthoriseResult, PaymentCall } from './provider.js';
+import type { AuthoriseResult, OperationResult, PaymentCall } from './provider.js';
 import { getPaymentProvider } from './registry.js';
 import type { PaymentOperationsTable, PaymentRow, PaymentStatus } from './tables.js';
 
@@ -150,6 +150,35 @@ export type PaymentOutcome =
   | { ok: true; payment: PaymentRow }
   | { ok: false; payment: PaymentRow; error: string };
 
+/**
+ * The tail every capture, void and refund shares: log the provider call, then either keep
+ * the provider's error on the payment or apply the success changes.
+ */
+async function settleOperation(
+  db: Executor,
+  payment: PaymentRow,
+  operation: { kind: 'capture' | 'void' | 'refund'; amount: number; result: OperationResult },
+  onSuccess: Parameters<typeof setPayment>[2],
+): Promise<PaymentOutcome> {
+  const { kind, amount, result } = operation;
+  await recordOperation(db, {
+    payment_id: payment.id,
+    kind,
+    amount,
+    succeeded: result.ok,
+    provider_reference: result.ok ? result.reference : null,
+    error: result.ok ? null : result.error,
+  });
+  if (!result.ok) {
+    return {
+      ok: false,
+      error: result.error,
+      payment: await setPayment(db, payment.id, { last_error: result.error }),
+    };
+  }
+  return { ok: true, payment: await setPayment(db, payment.id, { ...onSuccess, last_error: null }) };
+}
+
 export async function capturePayment(
   db: Executor,
   payment: PaymentRow,
@@ -166,49 +195,20 @@ export async function capturePayment(
     ...callOf(payment, 'capture'),
     amount,
   });
-  await recordOperation(db, {
-    payment_id: payment.id,
-    kind: 'capture',
-    amount,
-    succeeded: result.ok,
-    provider_reference: result.ok ? result.reference : null,
-    error: result.ok ? null : result.error,
-  });
-  if (!result.ok) {
-    return {
-      ok: false,
-      error: result.error,
-      payment: await setPayment(db, payment.id, { last_error: result.error }),
-    };
-  }
-  return {
-    ok: true,
-    payment: await setPayment(db, payment.id, {
+  return settleOperation(
+    db,
+    payment,
+    { kind: 'capture', amount, result },
+    {
       status: 'captured',
       captured_amount: amount,
-      last_error: null,
-    }),
-  };
+    },
+  );
 }
 
 export async function voidPayment(db: Executor, payment: PaymentRow): Promise<PaymentOutcome> {
   const result = await getPaymentProvider(payment.provider).void(callOf(payment, 'void'));
-  await recordOperation(db, {
-    payment_id: payment.id,
-    kind: 'void',
-    amount: 0,
-    succeeded: result.ok,
-    provider_reference: result.ok ? result.reference : null,
-    error: result.ok ? null : result.error,
-  });
-  if (!result.ok) {
-    return {
-      ok: false,
-      error: result.error,
-      payment: await setPayment(db, payment.id, { last_error: result.error }),
-    };
-  }
-  return { ok: true, payment: await setPayment(db, payment.id, { status: 'voided', last_error: null }) };
+  return settleOperation(db, payment, { kind: 'void', amount: 0, result }, { status: 'voided' });
 }
 
 export async function refundPayment(
@@ -224,30 +224,16 @@ export async function refundPayment(
     );
   }
   const result = await getPaymentProvider(payment.provider).refund({ ...callOf(payment, 'refund'), amount });
-  await recordOperation(db, {
-    payment_id: payment.id,
-    kind: 'refund',
-    amount,
-    succeeded: result.ok,
-    provider_reference: result.ok ? result.reference : null,
-    error: result.ok ? null : result.error,
-  });
-  if (!result.ok) {
-    return {
-      ok: false,
-      error: result.error,
-      payment: await setPayment(db, payment.id, { last_error: result.error }),
-    };
-  }
   const refunded = payment.refunded_amount + amount;
-  return {
-    ok: true,
-    payment: await setPayment(db, payment.id, {
+  return settleOperation(
+    db,
+    payment,
+    { kind: 'refund', amount, result },
+    {
       refunded_amount: refunded,
       status: refunded === payment.captured_amount ? 'refunded' : 'partially_refunded',
-      last_error: null,
-    }),
-  };
+    },
+  );
 }
 
 /** A payment whose checkout was given up: it will never be captured. */

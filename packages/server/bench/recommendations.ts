@@ -1,6 +1,12 @@
 /**
  * Recommendation latency: npx tsx bench/recommendations.ts [--products 2000] [--orders 100000]
- *   [--requests 800] [--json out.json]
+ *   [--requests 800] [--json out.json] [--template DB | --existing] [--keep]
+ *
+ * `--template DB` clones an already seeded PostgreSQL database (`CREATE DATABASE … TEMPLATE DB`,
+ * retried while DB has other sessions; DB itself is never written) instead of seeding; orders are
+ * loaded and the lists rebuilt in the clone. `--keep` leaves the bench database in place (its name
+ * is printed) and `--existing` measures such a kept database (DATABASE_URL) without loading again.
+ * Besides latency it prints CPU per request: the server process and the PostgreSQL backends.
  *
  * Seeds a fresh database with the demo catalog (PGlite in a temp dir, or a new
  * `merx_bench_<ts>` database on the loopback PostgreSQL named by DATABASE_URL, dropped
@@ -15,7 +21,8 @@ import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { type BenchDatabase, createBenchDatabase } from './lib/database.js';
+import { cpuMeter } from './lib/cpu.js';
+import { type BenchDatabase, createBenchDatabase, existingBenchDatabase } from './lib/database.js';
 import { runMerx, type ServerProcess, startServerProcess } from './lib/server-process.js';
 
 const { values: args } = parseArgs({
@@ -24,8 +31,14 @@ const { values: args } = parseArgs({
     orders: { type: 'string', default: '100000' },
     requests: { type: 'string', default: '800' },
     json: { type: 'string' },
+    template: { type: 'string' },
+    existing: { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
   },
 });
+if (args.template && args.existing) throw new Error('--template and --existing exclude each other');
+if (args.template && !/^[a-z_][a-z0-9_]*$/.test(args.template))
+  throw new Error('--template must be a plain database name');
 const products = Number(args.products);
 const orders = Number(args.orders);
 const requests = Number(args.requests);
@@ -100,27 +113,71 @@ async function loadOrders(database: BenchDatabase): Promise<number> {
   }
 }
 
+/**
+ * `CREATE DATABASE <fresh> TEMPLATE <template>`: PostgreSQL refuses while anyone else is
+ * connected to the template (another engineer may still be using it), so retry for a while.
+ */
+async function cloneTemplate(database: BenchDatabase, template: string): Promise<void> {
+  const url = new URL(database.env.DATABASE_URL as string);
+  const name = url.pathname.slice(1);
+  url.pathname = '/postgres';
+  const admin = new pg.Client({ connectionString: url.toString() });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE ${name}`); // the empty one createBenchDatabase made
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+        return;
+      } catch (error) {
+        // 55006 object_in_use: the template has other sessions right now.
+        if ((error as { code?: string }).code !== '55006' || attempt === 60) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 5_000));
+      }
+    }
+  } finally {
+    await admin.end();
+  }
+}
+
 async function main() {
-  const database = await createBenchDatabase(process.env.DATABASE_URL);
-  const secretKey = `sk_bench_${randomBytes(18).toString('base64url')}`;
+  const database = args.existing
+    ? existingBenchDatabase(process.env.DATABASE_URL, undefined)
+    : await createBenchDatabase(process.env.DATABASE_URL);
+  if (database.kind === 'postgres' && !database.env.DATABASE_URL)
+    database.env.DATABASE_URL = process.env.DATABASE_URL as string;
   let server: ServerProcess | null = null;
+  let revokeKey: () => Promise<void> = async () => {};
+  let rebuildSeconds: number | null = null;
   try {
     console.log(
-      `Recommendation benchmark: ${database.label}, ${products} products, ${orders} orders, ${cpus().length} CPU(s), load ${loadavg()[0].toFixed(1)}`,
+      `Recommendation benchmark: ${database.label}, ${args.existing ? 'existing data' : args.template ? `clone of ${args.template}, ${orders} orders` : `${products} products, ${orders} orders`}, ${cpus().length} CPU(s), load ${loadavg()[0].toFixed(1)}`,
     );
-    const seeded = performance.now();
-    await runMerx(['seed', '--products', String(products), '--no-stock'], database.env, 3 * 60 * 60_000);
-    console.log(`Seeded in ${((performance.now() - seeded) / 1000).toFixed(1)} s`);
-    console.log(`Loaded ${orders} orders in ${(await loadOrders(database)).toFixed(1)} s`);
-    const rebuilt = performance.now();
-    await runMerx(['recs', 'rebuild'], database.env, 60 * 60_000);
-    const rebuildSeconds = (performance.now() - rebuilt) / 1000;
-    console.log(`merx recs rebuild took ${rebuildSeconds.toFixed(1)} s (process start included)`);
+    if (!args.existing) {
+      const seeded = performance.now();
+      if (args.template) await cloneTemplate(database, args.template);
+      else
+        await runMerx(['seed', '--products', String(products), '--no-stock'], database.env, 3 * 60 * 60_000);
+      console.log(
+        `${args.template ? 'Cloned' : 'Seeded'} in ${((performance.now() - seeded) / 1000).toFixed(1)} s`,
+      );
+      console.log(`Loaded ${orders} orders in ${(await loadOrders(database)).toFixed(1)} s`);
+      const rebuilt = performance.now();
+      await runMerx(['recs', 'rebuild'], database.env, 60 * 60_000);
+      rebuildSeconds = (performance.now() - rebuilt) / 1000;
+      console.log(`merx recs rebuild took ${rebuildSeconds.toFixed(1)} s (process start included)`);
+    }
+    // A key of its own (revoked afterwards), so a cloned or kept database works too.
+    const created = await runMerx(
+      ['keys', 'create-secret', '--scopes', '*', '--name', 'recommendation bench'],
+      database.env,
+      120_000,
+    );
+    const [, keyId, secretKey] = /^(key_\w+)\s.*(sk_\S+)$/m.exec(created) ?? [];
+    if (!keyId || !secretKey) throw new Error('could not create a secret key for the benchmark');
+    revokeKey = () => runMerx(['keys', 'revoke', keyId], database.env, 120_000).then(() => {});
 
-    server = await startServerProcess(
-      { ...database.env, MERX_SECRET_KEY: secretKey },
-      { readyTimeoutMs: 120_000 },
-    );
+    server = await startServerProcess(database.env, { readyTimeoutMs: 120_000 });
     const base = server.baseUrl;
     const call = async (method: string, path: string, key: string, body?: unknown, headers = {}) => {
       const response = await fetch(`${base}${path}`, {
@@ -187,6 +244,8 @@ async function main() {
     }
     const timings: Record<string, number[]> = Object.fromEntries(names.map((name) => [name, []]));
     const load = loadavg()[0];
+    const meter = cpuMeter(server.child.pid as number, database.name);
+    meter.start();
     for (let i = 0; i < requests; i++) {
       const kind = names[i % names.length];
       const [query, headers] = kinds[kind]();
@@ -194,6 +253,8 @@ async function main() {
       await call('GET', path(query), key, undefined, headers);
       timings[kind].push(performance.now() - started);
     }
+    const cpu = meter.stop();
+    const cpuPerRequest = { serverMs: cpu.serverMs / requests, databaseMs: cpu.databaseMs / requests };
     const summary = (kind: string, values: number[]) => {
       const sorted = [...values].sort((a, b) => a - b);
       return {
@@ -214,6 +275,9 @@ async function main() {
       ),
     );
     console.log(`\nLoad average during the measurement: ${load.toFixed(1)} → ${loadavg()[0].toFixed(1)}`);
+    console.log(
+      `CPU per request (all kinds, floor included): ${(cpuPerRequest.serverMs + cpuPerRequest.databaseMs).toFixed(2)} ms = server ${cpuPerRequest.serverMs.toFixed(2)} + PostgreSQL ${cpuPerRequest.databaseMs.toFixed(2)}`,
+    );
     console.log('\n| intent | n | p50 ms | p95 ms | p99 ms |\n|---|---:|---:|---:|---:|');
     for (const row of rows)
       console.log(
@@ -222,11 +286,26 @@ async function main() {
     if (args.json)
       writeFileSync(
         args.json,
-        JSON.stringify({ database: database.kind, products, orders, rebuildSeconds, rows }, null, 2),
+        JSON.stringify(
+          {
+            database: database.kind,
+            template: args.template ?? null,
+            products: args.template || args.existing ? null : products,
+            orders: args.existing ? null : orders,
+            rebuildSeconds,
+            loadAverage: load,
+            cpuPerRequest,
+            rows,
+          },
+          null,
+          2,
+        ),
       );
   } finally {
     await server?.stop();
-    await database.drop();
+    await revokeKey().catch(() => {});
+    if (args.keep) console.log(`Kept the database: ${database.label}`);
+    else await database.drop();
   }
 }
 

@@ -9,6 +9,7 @@ export { type ImportReport, importProducts } from './import.js';
 export type { ImportRecord } from './import-format.js';
 export { createProduct, deleteProduct, getProduct, updateProduct } from './products.js';
 export { getSellableVariants, type SellableVariant } from './sellable.js';
+export { getShelfProducts, type ShelfProduct } from './shelf.js';
 export { createCategory, createCollection } from './taxonomy.js';
 
 export const catalogModule: MerxModule = {

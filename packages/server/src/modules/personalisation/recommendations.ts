@@ -217,8 +217,9 @@ export async function recommend(db: Executor, query: RecommendationQuery): Promi
         return { ranked: await fallback, reasonOf: () => TRENDING_REASON };
     }
   })();
-  // Most candidates are on the shelf: check a few more than needed, and only go further
-  // down the ranking when filtering left the list short (each check reads every variant).
+  // Most candidates are on the shelf: check a few more than needed (one set-based read, or
+  // none when the shelf cache knows them all), and only go further down the ranking when
+  // filtering left the list short.
   const result: Recommendation[] = [];
   let checked = 0;
   while (result.length < query.limit && checked < ranked.length) {

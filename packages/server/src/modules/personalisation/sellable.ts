@@ -1,16 +1,9 @@
 import type { Executor } from '../../db/database.js';
-import { getSellableVariants } from '../catalog/index.js';
-import { getAvailability } from '../inventory/availability.js';
+import { getSellableVariants, getShelfProducts, type ShelfProduct } from '../catalog/index.js';
 import { variantIdsOfProducts } from './catalog-facts.js';
+import { TtlCache } from './ttl-cache.js';
 
-export interface ShelfProduct {
-  productId: string;
-  handle: string;
-  title: string;
-  imageUrl: string | null;
-  /** Lowest price among the product's sellable, in-stock variants, for this shopper. */
-  fromPrice: number;
-}
+export type { ShelfProduct };
 
 export interface ShelfQuery {
   channelId: string;
@@ -20,9 +13,20 @@ export interface ShelfQuery {
 }
 
 /**
+ * Shelf answers per product and pricing scope, kept for a few seconds: the same head and
+ * trending products are checked by almost every request. A product that sells out or changes
+ * price can show its old state here for at most the TTL (the cart then refuses or re-prices,
+ * as it does for a product list cached by a CDN for 30 s). Unsellable answers are kept too.
+ */
+export const shelfCache = new TtlCache<ShelfProduct | null>(5_000, 50_000);
+
+const scopeKey = (query: ShelfQuery) =>
+  `${query.channelId}|${query.currency}|${[...query.customerGroupIds].sort().join(',')}|${[...query.segmentIds].sort().join(',')}|`;
+
+/**
  * The candidates a shopper can actually buy here and now: published, in the channel's
  * assortment, priced in the currency (group and segment prices included) and with at least
- * one variant in stock in the channel. Three indexed reads whatever the candidate count.
+ * one variant in stock in the channel. One set-based read for the candidates not cached.
  */
 export async function onTheShelf(
   db: Executor,
@@ -30,25 +34,19 @@ export async function onTheShelf(
   query: ShelfQuery,
 ): Promise<Map<string, ShelfProduct>> {
   const shelf = new Map<string, ShelfProduct>();
-  const variantsByProduct = await variantIdsOfProducts(db, productIds);
-  const variantIds = [...variantsByProduct.values()].flat();
-  if (variantIds.length === 0) return shelf;
-  const [sellable, stock] = await Promise.all([
-    getSellableVariants(db, { ...query, variantIds }),
-    getAvailability(db, { channelId: query.channelId, variantIds }),
-  ]);
-  for (const variantId of variantIds) {
-    const variant = sellable.get(variantId);
-    if (!variant || variant.unitPrice === null || !stock.get(variantId)?.inStock) continue;
-    const known = shelf.get(variant.productId);
-    if (known && known.fromPrice <= variant.unitPrice) continue;
-    shelf.set(variant.productId, {
-      productId: variant.productId,
-      handle: variant.productHandle,
-      title: variant.productTitle,
-      imageUrl: variant.imageUrl,
-      fromPrice: variant.unitPrice,
-    });
+  const scope = scopeKey(query);
+  const missing: string[] = [];
+  for (const productId of new Set(productIds)) {
+    const cached = shelfCache.get(scope + productId);
+    if (cached === undefined) missing.push(productId);
+    else if (cached !== null) shelf.set(productId, cached);
+  }
+  if (missing.length === 0) return shelf;
+  const found = await getShelfProducts(db, { ...query, productIds: missing });
+  for (const productId of missing) {
+    const product = found.get(productId) ?? null;
+    shelfCache.set(scope + productId, product);
+    if (product) shelf.set(productId, product);
   }
   return shelf;
 }

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer, unique } from '../../../test/harness.js';
+import { releaseReservations, reserve } from '../inventory/reservations.js';
 import { provideAffinities } from './affinities.js';
 
 let server: TestServer;
@@ -360,6 +361,84 @@ describe('sync with the catalog', () => {
     await server.admin('PUT', `/admin/v1/channels/${shop.other.id}/products`, { add: [id] });
     expect((await server.admin('DELETE', `/admin/v1/products/${id}`)).statusCode).toBe(204);
     expect((await search(key, 'q=shopper')).total).toBe(0);
+  });
+});
+
+describe('statement-level sync', () => {
+  it('re-indexes every product one statement touches', async () => {
+    const ids = [
+      await createProduct({ title: 'Batch lamp', ...variants(['S'], 1000), channel_ids: [shop.channel.id] }),
+      await createProduct({
+        title: 'Batch lamp XL',
+        ...variants(['L'], 2000),
+        channel_ids: [shop.channel.id],
+      }),
+    ];
+    await sql`UPDATE prices SET amount = amount + 250
+      WHERE variant_id IN (SELECT id FROM variants WHERE product_id IN (${ids[0]}, ${ids[1]}))`.execute(
+      server.db,
+    );
+    const hits = (await search(shop.channel.key, 'q=batch+lamp&sort=title')).data;
+    expect(hits.map((hit) => hit.price_range?.min)).toEqual([1250, 2250]);
+  });
+});
+
+describe('stock holds', () => {
+  it('rebuild the document only when they change whether the product is in stock', async () => {
+    const key = shop.channel.key;
+    const id = await createProduct({
+      title: 'Held teapot',
+      ...variants(['M'], 4000),
+      channel_ids: [shop.channel.id],
+    });
+    const variantId = (await server.admin('GET', `/admin/v1/products/${id}`)).json().variants[0].id;
+    const location = await server.admin('POST', '/admin/v1/stock-locations', {
+      name: unique('Shelf'),
+      channel_ids: [shop.channel.id],
+    });
+    const level = await server.admin(
+      'PUT',
+      `/admin/v1/inventory/variants/${variantId}/levels/${location.json().id}`,
+      { on_hand: 3 },
+    );
+    expect(level.statusCode, level.body).toBe(200);
+    const indexedAt = async () =>
+      (
+        await server.db
+          .selectFrom('search_documents')
+          .select(sql<string>`indexed_at::text`.as('at'))
+          .where('product_id', '=', id)
+          .executeTakeFirstOrThrow()
+      ).at;
+    const stock = async () => {
+      const result = await search(key, 'q=held+teapot');
+      return { hit: result.data[0]?.in_stock, facet: result.facets.in_stock };
+    };
+    const hold = (cartId: string, quantity: number) =>
+      server.db
+        .transaction()
+        .execute((tx) =>
+          reserve(tx, { channelId: shop.channel.id, cartId, lines: [{ variantId, quantity }] }),
+        );
+    const release = (cartId: string) =>
+      server.db.transaction().execute((tx) => releaseReservations(tx, { cartId }));
+    const [first, last] = [unique('cart'), unique('cart')];
+
+    const before = await indexedAt();
+    await hold(first, 2); // one unit still available
+    expect(await indexedAt()).toBe(before);
+    expect(await stock()).toEqual({ hit: true, facet: { true: 1, false: 0 } });
+
+    await hold(last, 1); // the last unit: out of stock
+    expect(await indexedAt()).not.toBe(before);
+    expect(await stock()).toEqual({ hit: false, facet: { true: 0, false: 1 } });
+    expect((await search(key, 'q=held+teapot&in_stock=true')).total).toBe(0);
+
+    await release(last);
+    expect(await stock()).toEqual({ hit: true, facet: { true: 1, false: 0 } });
+    const restocked = await indexedAt();
+    await release(first); // available 1 → 3: no change of state, no rebuild
+    expect(await indexedAt()).toBe(restocked);
   });
 });
 

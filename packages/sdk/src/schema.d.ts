@@ -235,7 +235,8 @@ export interface paths {
          *     * `price_min` / `price_max` (minor units): some variant's price lies in the range.
          *     * `option=Size:M` (repeatable): some variant has every named option at one of the values given for it, e.g. `option=Size:M&option=Size:L&option=Color:Blue`.
          *     * `q`: case-insensitive substring of the title.
-         *     * `sort`: `newest` (default), `price_asc`, `price_desc` (by the lowest variant price; unpriced last), `title`.
+         *     * `sort`: `newest` (default), `price_asc`, `price_desc` (by the lowest variant price; unpriced last), `title`, `personalised`.
+         *     * `sort=personalised` re-ranks the 100 newest matching products for the shopper — the signed-in customer (`X-Customer-Token`) or a consenting visitor (`X-Visitor-Id`), as `/search` does — with search's bounded blend: score = 1 × (1 + 0.2 × affinity), affinity in [0, 1] from the categories, brands and price band the shopper engaged with; equal scores stay newest first. Later pages continue newest first, each product listed once. A shopper with no history (or no consent) gets exactly the `newest` order. Personalised answers are `Cache-Control: private` and vary on `X-Customer-Token` and `X-Visitor-Id`: a shared cache never serves them to another shopper.
          *     An unknown category or collection simply matches nothing.
          */
         get: {
@@ -245,8 +246,8 @@ export interface paths {
                     limit: number;
                     /** @description Opaque cursor from `next_cursor` */
                     cursor?: string;
-                    /** @description newest first, by price (unpriced last), or by title */
-                    sort?: "newest" | "price_asc" | "price_desc" | "title";
+                    /** @description newest first, by price (unpriced last), by title, or newest re-ranked for this shopper */
+                    sort?: "newest" | "price_asc" | "price_desc" | "title" | "personalised";
                     /**
                      * @description One of the channel’s currencies; defaults to its default currency
                      * @example EUR
@@ -272,7 +273,10 @@ export interface paths {
                      */
                     fields?: string;
                 };
-                header?: never;
+                header?: {
+                    /** @description Anonymous visitor, for `sort=personalised` */
+                    "x-visitor-id"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };

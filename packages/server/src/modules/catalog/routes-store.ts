@@ -6,11 +6,14 @@ import { ApiError, notFound } from '../../http/problem.js';
 import { Currency, errorResponses, MinorUnits, Page, PageQuery } from '../../http/schemas.js';
 import { getAvailability, presentAvailability } from '../inventory/availability.js';
 import type { PriceScope } from '../pricing/sql.js';
+import { shopperAffinities } from '../search/affinities.js';
 import { StoreCategory, StoreCollection, StoreProduct, StoreProductSummary, StoreSort } from './schema.js';
-import { getStoreProduct, listStoreProducts } from './store.js';
+import { getStoreProduct, listPersonalisedStoreProducts, listStoreProducts } from './store.js';
 import { buildCategoryTree, listCategories, listCollections } from './taxonomy.js';
 
 const cached = { cacheControl: 'public, max-age=30' };
+/** A personalised list is this shopper's alone: browsers may keep it, shared caches never. */
+const PERSONALISED_CACHE_CONTROL = 'private, max-age=30';
 const tags = ['Store'];
 
 const CurrencyQuery = Type.Optional(
@@ -58,7 +61,8 @@ export const catalogStoreRoutes: FastifyPluginAsyncTypebox = async (app) => {
 * \`price_min\` / \`price_max\` (minor units): some variant's price lies in the range.
 * \`option=Size:M\` (repeatable): some variant has every named option at one of the values given for it, e.g. \`option=Size:M&option=Size:L&option=Color:Blue\`.
 * \`q\`: case-insensitive substring of the title.
-* \`sort\`: \`newest\` (default), \`price_asc\`, \`price_desc\` (by the lowest variant price; unpriced last), \`title\`.
+* \`sort\`: \`newest\` (default), \`price_asc\`, \`price_desc\` (by the lowest variant price; unpriced last), \`title\`, \`personalised\`.
+* \`sort=personalised\` re-ranks the 100 newest matching products for the shopper — the signed-in customer (\`X-Customer-Token\`) or a consenting visitor (\`X-Visitor-Id\`), as \`/search\` does — with search's bounded blend: score = 1 × (1 + 0.2 × affinity), affinity in [0, 1] from the categories, brands and price band the shopper engaged with; equal scores stay newest first. Later pages continue newest first, each product listed once. A shopper with no history (or no consent) gets exactly the \`newest\` order. Personalised answers are \`Cache-Control: private\` and vary on \`X-Customer-Token\` and \`X-Visitor-Id\`: a shared cache never serves them to another shopper.
 An unknown category or collection simply matches nothing.`,
         querystring: Type.Object(
           {
@@ -79,18 +83,40 @@ An unknown category or collection simply matches nothing.`,
           },
           { additionalProperties: false },
         ),
+        headers: Type.Object({
+          'x-visitor-id': Type.Optional(
+            Type.String({
+              minLength: 1,
+              maxLength: 100,
+              description: 'Anonymous visitor, for `sort=personalised`',
+            }),
+          ),
+        }),
         response: { 200: Page(Type.Ref('StoreProductSummary')), ...errorResponses() },
+      },
+      // Runs after the platform's caching hook, which marks every list answer public.
+      onSend: async (request, reply, payload) => {
+        if (
+          (request.query as { sort?: string }).sort === 'personalised' &&
+          reply.hasHeader('cache-control')
+        ) {
+          reply.header('cache-control', PERSONALISED_CACHE_CONTROL);
+          reply.header('vary', 'Authorization, X-Customer-Token, X-Visitor-Id');
+        }
+        return payload;
       },
     },
     async (request) => {
       const { currency, price_min, price_max, option, sort, ...rest } = request.query;
-      return listStoreProducts(db, priceScope(request, currency), {
-        ...rest,
-        sort: sort ?? 'newest',
-        priceMin: price_min,
-        priceMax: price_max,
-        options: parseOptions(option),
+      const scope = priceScope(request, currency);
+      const query = { ...rest, priceMin: price_min, priceMax: price_max, options: parseOptions(option) };
+      if (sort !== 'personalised') return listStoreProducts(db, scope, { ...query, sort: sort ?? 'newest' });
+      const affinities = await shopperAffinities(db, {
+        channelId: request.channel.id,
+        customerId: request.customer?.id ?? null,
+        visitorId: request.headers['x-visitor-id'] ?? null,
       });
+      return listPersonalisedStoreProducts(db, scope, query, affinities);
     },
   );
 

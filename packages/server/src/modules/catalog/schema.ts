@@ -290,8 +290,17 @@ export const StoreProduct = Type.Object(
 );
 
 export const StoreSort = Type.Union(
-  [Type.Literal('newest'), Type.Literal('price_asc'), Type.Literal('price_desc'), Type.Literal('title')],
-  { default: 'newest', description: 'newest first, by price (unpriced last), or by title' },
+  [
+    Type.Literal('newest'),
+    Type.Literal('price_asc'),
+    Type.Literal('price_desc'),
+    Type.Literal('title'),
+    Type.Literal('personalised'),
+  ],
+  {
+    default: 'newest',
+    description: 'newest first, by price (unpriced last), by title, or newest re-ranked for this shopper',
+  },
 );
 
 export const StoreCategory = Type.Object(

@@ -3,6 +3,7 @@ import type { Executor } from '../../db/database.js';
 import { decodeCursor, encodeCursor, type PageResult } from '../../http/pagination.js';
 import { ApiError } from '../../http/problem.js';
 import { type PriceScope, selectedPriceSubquery, selectedPricesOfAllVariants } from '../pricing/sql.js';
+import { type Affinities, personalisedRank } from '../search/personalise.js';
 import { descendantCategoryIds, likePattern } from './products.js';
 import type { MediaItem } from './tables.js';
 
@@ -45,6 +46,9 @@ interface StoreProductRow {
   from_price: number | null;
   options: Array<{ name: string; values: string[] }>;
   variants: StoreVariantJson[];
+  /** Only with `withFacts`: as search indexes them, for personalised ranking. */
+  category_ids?: string[];
+  attribute_pairs?: string[];
 }
 
 const variantsJson = (productId: RawBuilder<unknown>, scope: PriceScope) => sql`(
@@ -72,6 +76,19 @@ function optionFilter(options: NonNullable<StoreListQuery['options']>): RawBuild
   );
   return sql`EXISTS (SELECT 1 FROM variants ov WHERE ov.product_id = p.id AND ${sql.join(conditions, sql` AND `)})`;
 }
+
+/**
+ * What personalised ranking matches a product on, by the rules of the search index: its
+ * categories with all their ancestors, and `name:value` of its top-level scalar attributes.
+ */
+const rankingFacts = sql`, ARRAY(
+    WITH RECURSIVE up AS (
+      SELECT c.id, c.parent_id FROM product_categories pcat JOIN categories c ON c.id = pcat.category_id
+      WHERE pcat.product_id = page.id
+      UNION SELECT c.id, c.parent_id FROM categories c JOIN up ON c.id = up.parent_id
+    ) SELECT id FROM up ORDER BY id) AS category_ids,
+  ARRAY(SELECT a.key || ':' || a.value FROM jsonb_each_text(page.attributes) a
+    WHERE jsonb_typeof(page.attributes -> a.key) IN ('string', 'number', 'boolean') ORDER BY 1) AS attribute_pairs`;
 
 function sortCursor(query: StoreListQuery): { after: unknown[] | null } {
   const values = decodeCursor(query.cursor, query.sort === 'newest' ? 2 : 3);
@@ -130,6 +147,22 @@ export async function listStoreProducts(
   query: StoreListQuery,
 ): Promise<PageResult<StoreProduct>> {
   const { after } = sortCursor(query);
+  const { rows, hasMore } = await storePage(db, scope, query, after, false);
+  const last = rows.at(-1);
+  return {
+    data: rows.map((row) => toStoreProduct(row, scope.currency)),
+    has_more: hasMore,
+    next_cursor: hasMore && last ? encodeCursor(cursorOf(query.sort, last)) : null,
+  };
+}
+
+async function storePage(
+  db: Executor,
+  scope: PriceScope,
+  query: StoreListQuery,
+  after: unknown[] | null,
+  withFacts: boolean,
+): Promise<{ rows: StoreProductRow[]; hasMore: boolean }> {
   const byPrice = query.sort === 'price_asc' || query.sort === 'price_desc';
   const filters: RawBuilder<unknown>[] = [];
   if (query.category)
@@ -157,15 +190,75 @@ export async function listStoreProducts(
       LIMIT ${query.limit + 1}
     )
     SELECT page.*, ${optionsJson(sql.ref('page.id'))} AS options, ${variantsJson(sql.ref('page.id'), scope)} AS variants
+      ${withFacts ? rankingFacts : sql``}
     FROM page ORDER BY ${order.outer}`.execute(db);
-  const rows = result.rows;
-  const hasMore = rows.length > query.limit;
-  const data = hasMore ? rows.slice(0, query.limit) : rows;
-  const last = data.at(-1);
+  const hasMore = result.rows.length > query.limit;
+  return { rows: hasMore ? result.rows.slice(0, query.limit) : result.rows, hasMore };
+}
+
+/** `sort=personalised` re-ranks this many of the newest matching products; later pages stay newest first. */
+export const PERSONALISED_WINDOW = 100;
+
+/**
+ * `sort=personalised`: the newest PERSONALISED_WINDOW matching products re-ranked for the
+ * shopper by search's bounded blend (`personalisedRank`; the list has no relevance, so every
+ * candidate counts 1 and ties keep the newest-first order), paged by offset
+ * (`['personalised', offset]`). Past the window the cursor is a plain `newest` cursor, so every
+ * product is listed exactly once. Without affinities (an anonymous shopper with no history, no
+ * consent) the answer is exactly `sort=newest`, cursors included.
+ */
+export async function listPersonalisedStoreProducts(
+  db: Executor,
+  scope: PriceScope,
+  query: Omit<StoreListQuery, 'sort'>,
+  affinities: Affinities | null,
+): Promise<PageResult<StoreProduct>> {
+  const cursor = decodeCursor(query.cursor, 2);
+  if (cursor?.[0] === 'newest' || (!cursor && affinities === null))
+    return listStoreProducts(db, scope, { ...query, sort: 'newest' });
+  const offset = cursor?.[1] ?? 0;
+  if (
+    (cursor && cursor[0] !== 'personalised') ||
+    typeof offset !== 'number' ||
+    !Number.isInteger(offset) ||
+    offset < 0 ||
+    offset >= PERSONALISED_WINDOW
+  )
+    throw new ApiError(400, 'invalid_cursor', 'The cursor belongs to another sort order', {
+      errors: [{ field: '/querystring/cursor', message: 'was issued for another sort order' }],
+    });
+  const window = await storePage(
+    db,
+    scope,
+    { ...query, sort: 'newest', limit: PERSONALISED_WINDOW },
+    null,
+    true,
+  );
+  const ranked = personalisedRank(
+    window.rows.map((row) => {
+      const amounts = row.variants.flatMap((v) => (v.amount === null ? [] : [v.amount]));
+      return {
+        row,
+        relevance: 1,
+        categoryIds: row.category_ids ?? [],
+        attributes: row.attribute_pairs ?? [],
+        price: amounts.length ? Math.min(...amounts) : null,
+      };
+    }),
+    affinities,
+  );
+  const end = offset + query.limit;
+  const lastOfWindow = window.rows.at(-1);
+  const next =
+    end < ranked.length
+      ? encodeCursor(['personalised', end])
+      : window.hasMore && lastOfWindow
+        ? encodeCursor(cursorOf('newest', lastOfWindow))
+        : null;
   return {
-    data: data.map((row) => toStoreProduct(row, scope.currency)),
-    has_more: hasMore,
-    next_cursor: hasMore && last ? encodeCursor(cursorOf(query.sort, last)) : null,
+    data: ranked.slice(offset, end).map(({ row }) => toStoreProduct(row, scope.currency)),
+    has_more: next !== null,
+    next_cursor: next,
   };
 }
 

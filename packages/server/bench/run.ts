@@ -15,7 +15,9 @@ import { createBenchDatabase, existingBenchDatabase } from './lib/database.js';
 import { type LoadResult, runLoad } from './lib/load.js';
 import { runMerx, type ServerProcess, startServerProcess } from './lib/server-process.js';
 import { scenarios } from './scenarios/index.js';
-import type { BenchTarget } from './scenarios/types.js';
+import type { BenchTarget, JourneyResult, JourneyScenario, Scenario } from './scenarios/types.js';
+
+const isJourney = (scenario: Scenario): scenario is JourneyScenario => scenario.kind === 'journey';
 
 const { values: args } = parseArgs({
   options: {
@@ -101,6 +103,8 @@ async function main() {
     loadAverage: number;
     /** CPU ms per completed request: server process, database backends (PostgreSQL only). */
     cpuPerRequest: { serverMs: number; databaseMs: number };
+    /** Journey scenarios: completed journeys (orders) and the CPU each cost, server + database. */
+    journeys?: JourneyResult['journeys'] & { cpuMsEach: number };
   }> = [];
   let seedSeconds = 0;
   let idleRssMb: number | null = null;
@@ -132,16 +136,25 @@ async function main() {
     const meter = cpuMeter(server.child.pid as number, database.name);
 
     for (const scenario of chosen) {
-      const mix = await scenario.prepare(target);
-      const options = { url: target.baseUrl, connections, ...mix, headers: { ...headers, ...mix.headers } };
-      if (warmup > 0) await runLoad({ ...options, duration: warmup });
+      let measure: () => Promise<LoadResult | JourneyResult>;
+      if (isJourney(scenario)) {
+        const { drive } = await scenario.prepare(target);
+        if (warmup > 0) await drive({ durationS: warmup, connections });
+        measure = () => drive({ durationS: duration, connections });
+      } else {
+        const mix = await scenario.prepare(target);
+        const options = { url: target.baseUrl, connections, ...mix, headers: { ...headers, ...mix.headers } };
+        if (warmup > 0) await runLoad({ ...options, duration: warmup });
+        measure = () => runLoad({ ...options, duration, title: scenario.name });
+      }
       meter.start();
-      const load = await runLoad({ ...options, duration, title: scenario.name });
+      const load = await measure();
       const cpu = meter.stop();
       const perRequest = (ms: number) => (load.total > 0 ? ms / load.total : 0);
       const cpuPerRequest = { serverMs: perRequest(cpu.serverMs), databaseMs: perRequest(cpu.databaseMs) };
       const peakRssMb = server.memory()?.peakMb ?? null;
       const loadAverage = loadavg()[0] ?? 0;
+      const journeys = 'journeys' in load ? load.journeys : null;
       results.push({
         scenario: scenario.name,
         description: scenario.description,
@@ -149,10 +162,22 @@ async function main() {
         peakRssMb,
         loadAverage,
         cpuPerRequest,
+        ...(journeys
+          ? {
+              journeys: {
+                ...journeys,
+                cpuMsEach: journeys.total > 0 ? (cpu.serverMs + cpu.databaseMs) / journeys.total : 0,
+              },
+            }
+          : {}),
       });
       console.log(
         `${scenario.name.padEnd(18)} ${fmt(load.requestsPerSecond).padStart(7)} req/s  p50 ${fmt(load.p50Ms, 1).padStart(5)} ms  p99 ${fmt(load.p99Ms, 1).padStart(5)} ms  errors ${load.errors}  non-2xx ${load.non2xx}  peak RSS ${peakRssMb === null ? 'n/a' : `${fmt(peakRssMb)} MB`}  load avg ${fmt(loadAverage, 1)}  CPU/req ${cpuText(cpuPerRequest)}`,
       );
+      if (journeys)
+        console.log(
+          `${''.padEnd(18)} ${fmt(journeys.perSecond, 1).padStart(7)} ${journeys.label}/s  ${journeys.label} p50 ${fmt(journeys.p50Ms)} ms  p99 ${fmt(journeys.p99Ms)} ms  (${journeys.total} ${journeys.label}, CPU ms each ${fmt((cpu.serverMs + cpu.databaseMs) / Math.max(1, journeys.total), 1)})`,
+        );
     }
   } finally {
     await cleanup();

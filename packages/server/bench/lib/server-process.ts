@@ -71,7 +71,10 @@ export async function startServerProcess(
   options: { readyTimeoutMs: number },
 ): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [MERX_BIN, 'start', '--no-seed'], {
+  // MERX_BENCH_CPU_PROFILE=<dir>: the server writes a V8 CPU profile there when it stops.
+  const profileDir = process.env.MERX_BENCH_CPU_PROFILE;
+  const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const child = spawn(process.execPath, [...nodeArgs, MERX_BIN, 'start', '--no-seed'], {
     env: {
       ...process.env,
       ...env,

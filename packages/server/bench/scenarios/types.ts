@@ -1,4 +1,5 @@
 import type { Options } from 'autocannon';
+import type { LoadResult } from '../lib/load.js';
 
 /** What a scenario learns about the running server before the load starts. */
 export interface BenchTarget {
@@ -12,16 +13,37 @@ export interface BenchTarget {
 }
 
 /**
- * One measured workload. `prepare` runs before the clock starts (fetch handles, cursors,
- * create carts…) and returns the autocannon request mix; keep it cheap, it is not timed.
- * A write-path scenario (cart, lines, address, shipping, checkout) is one more file that
- * returns a multi-step `requests` array.
+ * One measured workload driven by autocannon. `prepare` runs before the clock starts (fetch
+ * handles, cursors…) and returns the request mix; keep it cheap, it is not timed.
  */
-export interface Scenario {
+export interface RequestScenario {
+  kind?: 'requests';
   name: string;
   description: string;
   prepare(target: BenchTarget): Promise<Pick<Options, 'requests' | 'method' | 'headers' | 'body'>>;
 }
+
+/** What a journey scenario reports beyond the per-request load figures. */
+export interface JourneyResult extends LoadResult {
+  /** Completed journeys (e.g. orders placed) and their own latency. */
+  journeys: { total: number; perSecond: number; p50Ms: number; p99Ms: number; label: string };
+}
+
+/**
+ * A workload whose requests depend on earlier answers (a cart's ID, its shipping options),
+ * which autocannon's fixed request lists cannot express: each of `connections` shoppers runs
+ * the journey in a loop for `durationS` seconds over keep-alive fetch.
+ */
+export interface JourneyScenario {
+  kind: 'journey';
+  name: string;
+  description: string;
+  prepare(target: BenchTarget): Promise<{
+    drive(options: { durationS: number; connections: number }): Promise<JourneyResult>;
+  }>;
+}
+
+export type Scenario = RequestScenario | JourneyScenario;
 
 /** Rotates through paths so a run hits many rows, not one hot row. */
 export function rotate(paths: readonly string[]) {

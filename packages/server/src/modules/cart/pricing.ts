@@ -45,6 +45,8 @@ export interface PriceOptions {
   /** Default: the segments of the cart's owner (none for an anonymous cart). */
   segmentIds?: readonly string[];
   now?: Date;
+  /** False when the caller reads stock itself afterwards (a cart write that moves holds). */
+  withAvailability?: boolean;
 }
 
 /**
@@ -71,7 +73,9 @@ export async function priceCart(
   const variantIds = lines.map((line) => line.variant_id);
   const [variants, stock] = await Promise.all([
     getSellableVariants(db, { channelId, currency, variantIds, customerGroupIds, segmentIds }),
-    getAvailability(db, { channelId, variantIds }),
+    options.withAvailability === false
+      ? new Map<string, Availability>()
+      : getAvailability(db, { channelId, variantIds }),
   ]);
   const priced = lines.map((line) => {
     const variant = variants.get(line.variant_id) ?? null;

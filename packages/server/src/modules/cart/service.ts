@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import { ApiError, type FieldError, invalid, notFound } from '../../http/problem.js';
@@ -120,7 +121,13 @@ export async function finishWrite(
       .execute();
     state = await getCart(tx, cartId);
   }
-  const priced = await priceCart(tx, state, { customerGroupIds: groupsFor(state.cart, access) });
+  const settings = await getReservationSettings(tx, access.channelId);
+  // Stock shown on the lines must include the holds about to be taken or given back.
+  const heldChanged = moved || (settings.point === 'at_add_to_cart' && options.linesChanged);
+  const priced = await priceCart(tx, state, {
+    customerGroupIds: groupsFor(state.cart, access),
+    withAvailability: !heldChanged,
+  });
 
   const unsellable = (options.mustBeSellable ?? []).filter(
     ({ variantId }) => !priced.lines.some((entry) => entry.line.variant_id === variantId && entry.sellable),
@@ -145,9 +152,9 @@ export async function finishWrite(
   for (const entry of priced.lines) {
     const snapshot = snapshotOf(entry);
     if (!snapshot) continue;
+    // Key order is no test: jsonb stores keys sorted, so a string comparison never matched.
     const same =
-      entry.line.unit_price === entry.unitPrice &&
-      JSON.stringify(entry.line.snapshot) === JSON.stringify(snapshot);
+      entry.line.unit_price === entry.unitPrice && isDeepStrictEqual(entry.line.snapshot, snapshot);
     if (same) continue;
     await tx
       .updateTable('cart_lines')
@@ -161,7 +168,6 @@ export async function finishWrite(
     shownLines.set(entry.line.id, { ...entry.line, unit_price: entry.unitPrice, snapshot });
   }
 
-  const settings = await getReservationSettings(tx, access.channelId);
   // Holds taken at checkout start never lapse, so only add-to-cart holds have an expiry to show.
   let holdsExpireAt: Date | null = null;
   if (settings.point === 'at_add_to_cart') {
@@ -188,8 +194,6 @@ export async function finishWrite(
     await releaseReservations(tx, { cartId });
   }
 
-  // Stock shown on the lines must include the holds just taken or given back.
-  const heldChanged = moved || (settings.point === 'at_add_to_cart' && options.linesChanged);
   const stockNow = heldChanged
     ? await getAvailability(tx, {
         channelId: access.channelId,

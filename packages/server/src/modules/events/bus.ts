@@ -26,6 +26,12 @@ export interface BusOptions {
   pollMs: number;
   /** Re-check interval while a running transaction holds the horizon back. */
   settleMs?: number;
+  /**
+   * Least time between two outbox reads. Under write load every commit NOTIFYs; reading once
+   * per commit costs three statements each (sequence, pg_locks, events). Waking at most this
+   * often batches them, for at most this much extra push latency.
+   */
+  minIntervalMs?: number;
   batchSize?: number;
   onError?: (error: unknown) => void;
   /** Called after each batch is dispatched (the delivery queue wakes on it). */
@@ -50,6 +56,8 @@ export class EventBus {
   private stopped = true;
   private pollTimer: NodeJS.Timeout | null = null;
   private settleTimer: NodeJS.Timeout | null = null;
+  private spacingTimer: NodeJS.Timeout | null = null;
+  private lastPumpAt = 0;
   private idle: Promise<void> = Promise.resolve();
 
   constructor(
@@ -95,6 +103,7 @@ export class EventBus {
     this.stopped = true;
     if (this.pollTimer) clearInterval(this.pollTimer);
     if (this.settleTimer) clearTimeout(this.settleTimer);
+    if (this.spacingTimer) clearTimeout(this.spacingTimer);
     await this.idle;
   }
 
@@ -127,9 +136,20 @@ export class EventBus {
       this.dirty = true;
       return;
     }
+    const wait = this.lastPumpAt + (this.options.minIntervalMs ?? 0) - performance.now();
+    if (wait > 0) {
+      this.spacingTimer ??= setTimeout(() => {
+        this.spacingTimer = null;
+        this.wake();
+      }, wait);
+      return;
+    }
+    this.lastPumpAt = performance.now();
     this.pumping = true;
     this.idle = this.pump().finally(() => {
       this.pumping = false;
+      // Woken while reading: read again, spaced like any other wake-up.
+      if (this.dirty) this.wake();
     });
   }
 
@@ -143,22 +163,20 @@ export class EventBus {
   private async pump(): Promise<void> {
     const batchSize = this.options.batchSize ?? 500;
     try {
-      do {
-        this.dirty = false;
-        const { horizon, settling } = await this.horizon.advance();
-        for (;;) {
-          const events = await readEvents(this.db, this.dispatched, horizon, batchSize);
-          for (const event of events) this.dispatch(event);
-          if (events.length > 0) this.options.onAdvance?.(this.dispatched);
-          if (events.length < batchSize) break;
-        }
-        if (settling && !this.stopped && !this.settleTimer) {
-          this.settleTimer = setTimeout(() => {
-            this.settleTimer = null;
-            this.wake();
-          }, this.options.settleMs ?? 10);
-        }
-      } while (this.dirty && !this.stopped);
+      this.dirty = false;
+      const { horizon, settling } = await this.horizon.advance();
+      for (;;) {
+        const events = await readEvents(this.db, this.dispatched, horizon, batchSize);
+        for (const event of events) this.dispatch(event);
+        if (events.length > 0) this.options.onAdvance?.(this.dispatched);
+        if (events.length < batchSize) break;
+      }
+      if (settling && !this.stopped && !this.settleTimer) {
+        this.settleTimer = setTimeout(() => {
+          this.settleTimer = null;
+          this.wake();
+        }, this.options.settleMs ?? 10);
+      }
     } catch (error) {
       this.options.onError?.(error);
     }

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import { newId } from '../../lib/ids.js';
 import type { EventRow } from './tables.js';
@@ -38,9 +37,9 @@ export const EVENTS_NOTIFY_CHANNEL = 'merx_events';
 
 /**
  * Writes an event into the outbox. Call it with the same transaction that makes the
- * change: the event exists if and only if the change committed. The NOTIFY inside the
- * transaction is delivered by PostgreSQL only at commit, so listeners never see an
- * event whose change rolled back.
+ * change: the event exists if and only if the change committed. The insert trigger sends
+ * the NOTIFY (0703_event_notify_in_trigger.sql), which PostgreSQL delivers only at commit,
+ * so listeners never see an event whose change rolled back.
  */
 export async function emitEvent(tx: Executor, event: NewEvent): Promise<EventRow> {
   const row = await tx
@@ -54,8 +53,18 @@ export async function emitEvent(tx: Executor, event: NewEvent): Promise<EventRow
       customer_id: event.customerId ?? null,
       data: JSON.stringify(event.data) as never,
     })
-    .returningAll()
+    // Not the data: the caller has it, and a whole cart need not travel back and be parsed.
+    .returning([
+      'seq',
+      'id',
+      'type',
+      'resource_type',
+      'resource_id',
+      'channel_id',
+      'customer_id',
+      'xid',
+      'created_at',
+    ])
     .executeTakeFirstOrThrow();
-  await sql`SELECT pg_notify(${EVENTS_NOTIFY_CHANNEL}, ${String(row.seq)})`.execute(tx);
-  return row;
+  return { ...row, data: event.data };
 }

@@ -29,6 +29,7 @@ export function registerEventRuntime(app: FastifyInstance, targets: DeliveryTarg
   let queue: DeliveryQueue | null = null;
   const bus = new EventBus(db, {
     pollMs: config.eventPollMs,
+    minIntervalMs: config.eventBatchMs,
     onError,
     onAdvance: (position) => {
       app.metrics.busPosition.set(position);

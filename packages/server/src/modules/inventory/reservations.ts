@@ -177,22 +177,28 @@ export async function reserve(tx: Executor, input: ReserveInput & Holder): Promi
       .execute();
   }
   await levels.flush(tx, 'reserved');
-  const expiresAt = await refreshExpiry(tx, holder, input.ttlSeconds ?? null);
-  return { reservations: await activeReservations(tx, holder), expiresAt };
+  // Every active hold of the holder gets the new expiry, so the updated rows are its holds.
+  const reservations = (await refreshExpiry(tx, holder, input.ttlSeconds ?? null)).sort((a, b) =>
+    a.id < b.id ? -1 : 1,
+  );
+  return { reservations, expiresAt: reservations[0]?.expires_at ?? null };
 }
 
-async function refreshExpiry(tx: Executor, holder: Holder, ttlSeconds: number | null): Promise<Date | null> {
+async function refreshExpiry(
+  tx: Executor,
+  holder: Holder,
+  ttlSeconds: number | null,
+): Promise<ReservationRow[]> {
   const { column, value } = holderFilter(holder);
   const expiresAt =
     ttlSeconds === null ? null : sql<Date>`now() + make_interval(secs => ${Math.trunc(ttlSeconds)})`;
-  const rows = await tx
+  return tx
     .updateTable('inventory_reservations')
     .set({ expires_at: expiresAt, updated_at: sql`now()` })
     .where(column, '=', value)
     .where('status', '=', 'active')
-    .returning('expires_at')
+    .returningAll()
     .execute();
-  return rows[0]?.expires_at ?? null;
 }
 
 /** Extends a cart's holds on activity (a shopper still shopping keeps their stock). */
@@ -201,7 +207,8 @@ export async function touchReservations(
   cartId: string,
   ttlSeconds: number,
 ): Promise<Date | null> {
-  return refreshExpiry(tx, { cartId }, ttlSeconds);
+  const [touched] = await refreshExpiry(tx, { cartId }, ttlSeconds);
+  return touched?.expires_at ?? null;
 }
 
 async function backorderVariants(tx: Executor, variantIds: string[]): Promise<Set<string>> {

@@ -14,7 +14,8 @@
  * lines each, popularity skewed towards a head of products, each basket's partners drawn
  * from the 60 products after its first, nearer ones likelier, so pairs recur with varied counts), runs `merx recs rebuild`, starts the server as a child process, creates a
  * few carts and consenting visitors through the API, then sends recommendation requests one
- * at a time over HTTP (keep-alive) and prints p50 / p95 / p99 per intent.
+ * at a time over HTTP (keep-alive) and prints p50 / p95 / p99 per intent. `related (long tail)`
+ * asks for products sampled from the whole assortment (1,000), which the per-node memos rarely hold.
  */
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -206,6 +207,17 @@ async function main() {
     }>;
     const hot = trending.map((item: { product_id: string }) => item.product_id);
     const anyProduct = listed.map((p) => p.id);
+    // A fixed sample of the whole assortment: product pages deep in the catalog, where no
+    // per-node memo has seen the product or its neighbours yet.
+    const sampler = new pg.Client({ connectionString: database.env.DATABASE_URL });
+    await sampler.connect();
+    const longTail = (
+      await sampler.query(
+        'SELECT product_id FROM product_channels WHERE channel_id = $1 ORDER BY md5(product_id) LIMIT 1000',
+        [web.id],
+      )
+    ).rows.map((row: { product_id: string }) => row.product_id);
+    await sampler.end();
     const carts: string[] = [];
     for (let i = 0; i < 30; i++) {
       const lines = [pick(listed), pick(listed)]
@@ -227,6 +239,7 @@ async function main() {
     const kinds: Record<string, () => [string, Record<string, string>]> = {
       'related (bought product)': () => [`product=${pick(hot)}&intent=related`, {}],
       'related (any product)': () => [`product=${pick(anyProduct)}&intent=related`, {}],
+      'related (long tail)': () => [`product=${pick(longTail)}&intent=related`, {}],
       complementary: () => [`product=${pick(hot)}&intent=complementary`, {}],
       cart: () => [`cart=${pick(carts)}`, {}],
       trending: () => ['intent=trending', {}],

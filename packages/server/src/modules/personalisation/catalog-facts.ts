@@ -122,18 +122,30 @@ export async function contentCandidates(
   }));
 }
 
+// Titles name the seeds in reasons ("bought together with …") and tell a product page's product
+// exists; a renamed product reads its old title for at most a minute. Only found titles are kept,
+// so an unknown product is always a 404.
+const titleCache = new TtlCache<string>(60_000, 50_000);
+
 /** Product titles, for reasons such as "bought together with Espresso cups". */
 export async function productTitles(
   db: Executor,
   productIds: readonly string[],
 ): Promise<Map<string, string>> {
-  if (productIds.length === 0) return new Map();
-  const rows = await db
-    .selectFrom('products')
-    .select(['id', 'title'])
-    .where('id', 'in', [...new Set(productIds)])
-    .execute();
-  return new Map(rows.map((row) => [row.id, row.title]));
+  const titles = new Map<string, string>();
+  const missing: string[] = [];
+  for (const id of new Set(productIds)) {
+    const cached = titleCache.get(id);
+    if (cached === undefined) missing.push(id);
+    else titles.set(id, cached);
+  }
+  if (missing.length === 0) return titles;
+  const rows = await db.selectFrom('products').select(['id', 'title']).where('id', 'in', missing).execute();
+  for (const row of rows) {
+    titleCache.set(row.id, row.title);
+    titles.set(row.id, row.title);
+  }
+  return titles;
 }
 
 /** The products behind cart lines (a cart line names only its variant). */

@@ -9,6 +9,14 @@ import {
 } from './algorithms/index.js';
 import { SETTINGS } from './settings.js';
 import type { CountSignal, NeighbourIntent } from './tables.js';
+import { TtlCache } from './ttl-cache.js';
+
+/**
+ * Each seed's materialised list, kept for a few seconds: product pages of popular products ask
+ * for the same lists over and over. Writes on this node drop the entry (a rebuild drops all);
+ * another node's incremental refresh after an order shows here within the TTL.
+ */
+export const neighbourCache = new TtlCache<ScoredProduct[]>(5_000, 50_000);
 
 export type Layer = 'ease' | 'cosine';
 
@@ -20,6 +28,7 @@ export async function writeNeighbourList(
   neighbours: readonly ScoredProduct[],
   layer: Layer,
 ): Promise<void> {
+  neighbourCache.delete(`${intent}|${productId}`);
   if (neighbours.length > 0) {
     // An upsert by rank (not delete + insert): two refreshes of one product at once then
     // queue on the same rows instead of colliding on the primary key.
@@ -130,19 +139,27 @@ export async function loadNeighbours(
   seeds: readonly string[],
 ): Promise<NeighbourIndex> {
   const index = new Map<string, ScoredProduct[]>();
-  if (seeds.length === 0) return index;
+  const missing: string[] = [];
+  for (const seed of new Set(seeds)) {
+    const cached = neighbourCache.get(`${intent}|${seed}`);
+    if (cached === undefined) missing.push(seed);
+    else if (cached.length > 0) index.set(seed, cached);
+  }
+  if (missing.length === 0) return index;
   const rows = await db
     .selectFrom('recs_neighbours')
     .select(['product_id', 'neighbour_id', 'score'])
     .where('intent', '=', intent)
-    .where('product_id', 'in', [...seeds])
+    .where('product_id', 'in', missing)
     .orderBy('product_id')
     .orderBy('rank')
     .execute();
-  for (const row of rows) {
-    const list = index.get(row.product_id) ?? [];
-    list.push({ productId: row.neighbour_id, score: row.score });
-    index.set(row.product_id, list);
+  const fetched = new Map<string, ScoredProduct[]>(missing.map((seed) => [seed, []]));
+  for (const row of rows)
+    fetched.get(row.product_id)?.push({ productId: row.neighbour_id, score: row.score });
+  for (const [seed, list] of fetched) {
+    neighbourCache.set(`${intent}|${seed}`, list);
+    if (list.length > 0) index.set(seed, list);
   }
   return index;
 }

@@ -8,6 +8,7 @@ import {
   type NeighbourIndex,
   popularProducts,
 } from './algorithms/index.js';
+import { neighbourCache } from './neighbours.js';
 import { INTERACTION_WEIGHTS, SETTINGS } from './settings.js';
 import type { CountSignal, NeighbourIntent } from './tables.js';
 import { trendingCache } from './trending-cache.js';
@@ -190,6 +191,7 @@ export async function rebuildRecommendations(
 
   onProgress({ stage: 'writing', done: 0, total: rows.length });
   await writeLists(db, rows, (done) => onProgress({ stage: 'writing', done, total: rows.length }));
+  neighbourCache.clear();
   const written = performance.now();
 
   const pairCount = (source: CooccurrenceCounts) => source.toRows().pairs.length;

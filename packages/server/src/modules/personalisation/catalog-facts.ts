@@ -87,11 +87,17 @@ export async function productFacts(db: Executor, productIds: readonly string[]):
   return rows.rows.map(toFacts);
 }
 
+/** Members read per category of the product when looking for products that share it. */
+const CATEGORY_SAMPLE = 1_000;
+
 /**
  * Content-similarity candidates for a product nobody has bought or viewed with others yet:
- * the product itself, published products sharing one of its categories (most shared first),
- * and the newest published products as a background sample, so that the scorer's IDF tells a
- * feature the whole shelf shares from one only these products share.
+ * the product itself, published products sharing one of its categories (most shared first,
+ * among the newest CATEGORY_SAMPLE members of each category, so a category of 50,000 products
+ * costs what one of 1,000 does), and the newest published products as a background sample, so
+ * that the scorer's IDF tells a feature the whole shelf shares from one only these products
+ * share. The IDs are gathered first and the products read by primary key: a filter of the form
+ * `id = x OR id IN (…)` would scan the whole products table.
  */
 export async function contentCandidates(
   db: Executor,
@@ -99,16 +105,23 @@ export async function contentCandidates(
   limit: number,
 ): Promise<ContentProduct[]> {
   const rows = await sql<FactsRow>`
-    WITH mine AS (SELECT category_id FROM product_categories WHERE product_id = ${productId}),
-    shared AS (
-      SELECT pc.product_id, count(*) AS n FROM product_categories pc JOIN mine USING (category_id)
-      WHERE pc.product_id <> ${productId} GROUP BY pc.product_id
-      ORDER BY n DESC, pc.product_id LIMIT ${limit}
+    WITH shared AS (
+      SELECT s.product_id, count(*) AS n
+      FROM product_categories mine
+      CROSS JOIN LATERAL (
+        SELECT pc.product_id FROM product_categories pc
+        WHERE pc.category_id = mine.category_id AND pc.product_id <> ${productId}
+        ORDER BY pc.product_id DESC LIMIT ${CATEGORY_SAMPLE}
+      ) s
+      WHERE mine.product_id = ${productId}
+      GROUP BY s.product_id ORDER BY n DESC, s.product_id LIMIT ${limit}
     ),
-    background AS (SELECT id FROM products WHERE status = 'published' ORDER BY status, id DESC LIMIT ${limit})
-    SELECT ${FACTS_COLUMNS} FROM products p
-    WHERE p.id = ${productId} OR (p.status = 'published'
-      AND (p.id IN (SELECT product_id FROM shared) OR p.id IN (SELECT id FROM background)))`.execute(db);
+    background AS (SELECT id FROM products WHERE status = 'published' ORDER BY status, id DESC LIMIT ${limit}),
+    wanted AS (SELECT product_id AS id FROM shared UNION SELECT id FROM background)
+    SELECT ${FACTS_COLUMNS} FROM products p WHERE p.id = ${productId}
+    UNION ALL
+    SELECT ${FACTS_COLUMNS} FROM wanted JOIN products p ON p.id = wanted.id
+    WHERE p.status = 'published' AND p.id <> ${productId}`.execute(db);
   return rows.rows.map((row) => ({
     productId: row.product_id,
     title: row.title,

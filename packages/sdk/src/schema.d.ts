@@ -3040,7 +3040,7 @@ export interface paths {
          *     * **201** the order is placed (`authorised`, or `paid` when the channel captures automatically). `order_token` lets a guest read it later.
          *     * **202** the payment awaits the shopper’s confirmation (`next_action`); the order stays `pending` until the provider’s webhook settles it.
          *     * **402** `payment_declined`: nothing is kept (no order, stock and promotion uses released).
-         *     * **409** `out_of_stock` (with `variants`), `promotion_limit_reached` (remove the code and retry), `cart_already_checked_out` (with `order_id`), `checkout_in_progress`.
+         *     * **409** `out_of_stock` (with `variants`), `promotion_limit_reached` (remove the code and retry), `cart_already_checked_out` (with `order_id`), `checkout_in_progress`, `total_changed` (with `expected_total`, `total` and `currency`: the cart’s total is not the `expected_total` the head sent; show the new total and ask again).
          *
          *     Send an `Idempotency-Key`: a retry, even concurrent, replays the first response. Without one, a cart still yields at most one order (and one charge).
          */
@@ -3082,6 +3082,11 @@ export interface paths {
                          * @description Overrides the cart’s e-mail for this order
                          */
                         email?: string;
+                        /**
+                         * @description The total (minor units) the shopper was shown. When the server’s total differs (a price, promotion or shipping change since), checkout refuses with 409 `total_changed` before holding stock or charging, so nobody pays an amount they did not see. It never sets the total.
+                         * @example 4990
+                         */
+                        expected_total?: number;
                     };
                 };
             };
@@ -15468,8 +15473,10 @@ export interface components {
             data: components["schemas"]["SearchHit"][];
             has_more: boolean;
             next_cursor: string | null;
-            /** @description How many products match in all */
+            /** @description How many products match in all; when `total_exact` is false, at least this many */
             total: number;
+            /** @description False when 1,000 or more products match: the search then stops at the first 1,000 (products matching in their title, category, attributes or options before those matching only in their description or SKUs), `total` is 1,000, and the results, their order and their pages come from those 1,000. Narrow the query or filter to get an exact answer. */
+            total_exact: boolean;
             /** @description Query words matched through typo correction ("did you mean") */
             corrections: {
                 token: string;
@@ -15510,6 +15517,8 @@ export interface components {
                     false: number;
                 };
             } | null;
+            /** @description False when the words alone match 1,000 or more products: the facets then count the first 1,000 of them (title, category, attribute and option matches before description and SKU ones), not every match. */
+            facets_exact: boolean;
         };
         Customer: {
             /** @example cus_01jd8x2k3m4n5p6q7r8s9t0v1w */

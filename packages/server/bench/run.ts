@@ -193,6 +193,19 @@ async function main() {
       `| ${scenario} | ${fmt(load.requestsPerSecond)} | ${fmt(load.p50Ms, 1)} | ${fmt(load.p99Ms, 1)} | ${load.errors} | ${load.non2xx} | ${peakRssMb === null ? 'n/a' : `${fmt(peakRssMb)} MB`} | ${fmt(loadAverage, 1)} | ${cpuText(cpuPerRequest)} | ${cpuMs > 0 ? fmt(2000 / cpuMs) : 'n/a'} |`,
     );
   }
+  const journeyRows = results.filter((result) => result.journeys);
+  if (journeyRows.length > 0) {
+    console.log(
+      '\n| scenario | journeys/s | journey p50 ms | journey p99 ms | CPU ms per journey | journeys/s per 2 idle cores |',
+    );
+    console.log('|---|---:|---:|---:|---:|---:|');
+    for (const { scenario, journeys } of journeyRows) {
+      if (!journeys) continue;
+      console.log(
+        `| ${scenario} (${journeys.label}) | ${fmt(journeys.perSecond, 1)} | ${fmt(journeys.p50Ms)} | ${fmt(journeys.p99Ms)} | ${fmt(journeys.cpuMsEach, 1)} | ${journeys.cpuMsEach > 0 ? fmt(2000 / journeys.cpuMsEach, 1) : 'n/a'} |`,
+      );
+    }
+  }
   console.log(
     `\nserver RSS after start: ${idleRssMb === null ? 'n/a' : `${fmt(idleRssMb)} MB`}; ${connections} connections, ${duration} s per scenario after ${warmup} s warm-up`,
   );

@@ -131,7 +131,8 @@ export function CheckoutPage() {
       try {
         const result = await shop.store.post('/store/v1/carts/{id}/checkout', {
           params: { path: { id: cart.id } },
-          body: { payment: { provider: 'test', token: card }, email },
+          // The total on the Pay button: the engine refuses to charge anything else.
+          body: { payment: { provider: 'test', token: card }, email, expected_total: cart.totals.total },
         });
         if (result.order_token) shop.rememberOrderToken(result.order.id, result.order_token);
         shop.useCart(null);
@@ -139,6 +140,12 @@ export function CheckoutPage() {
       } catch (failure) {
         if (isMerxError(failure, 'payment_declined')) {
           throw new Error(`Your card was declined (${failure.detail}). Please use another card.`);
+        }
+        if (isMerxError(failure, 'total_changed')) {
+          shop.useCart(await shop.store.get('/store/v1/carts/{id}', { params: { path: { id: cart.id } } }));
+          throw new Error(
+            'Your total changed since you last saw it. Please check the new total and pay again.',
+          );
         }
         throw failure;
       }

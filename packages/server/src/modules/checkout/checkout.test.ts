@@ -279,6 +279,33 @@ describe('checkout refusals and edge cases', () => {
     ).toEqual([]);
   });
 
+  it('refuses with total_changed when the price moved after the shopper saw the total, charging nothing', async () => {
+    const [lamp] = await createProduct(server, [shop.id], [{ price: 1200 }]);
+    const cartId = await newCart(server, shop.key, [{ variant_id: lamp, quantity: 2 }]);
+    const shown = (await server.store(shop.key, 'GET', `/store/v1/carts/${cartId}`)).json().totals.total;
+    expect(shown).toBe(2400);
+    const price = await server.db
+      .selectFrom('prices')
+      .select('id')
+      .where('variant_id', '=', lamp)
+      .executeTakeFirstOrThrow();
+    await server.db.updateTable('prices').set({ amount: 1500 }).where('id', '=', price.id).execute();
+
+    const refused = await checkout(server, shop.key, cartId, { ...pay(), expected_total: shown });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json()).toMatchObject({ code: 'total_changed', expected_total: 2400, total: 3000 });
+    expect(await server.db.selectFrom('orders').select('id').where('cart_id', '=', cartId).execute()).toEqual(
+      [],
+    );
+    expect(
+      await server.db.selectFrom('payments').select('id').where('cart_id', '=', cartId).execute(),
+    ).toEqual([]);
+
+    const confirmed = await checkout(server, shop.key, cartId, { ...pay(), expected_total: 3000 });
+    expect(confirmed.statusCode, confirmed.body).toBe(201);
+    expect(confirmed.json().order.total).toBe(3000);
+  });
+
   it('places a free order (100 % promotion) as paid without charging', async () => {
     const code = `FREE${Date.now()}`;
     await server.admin('POST', '/admin/v1/promotions', {

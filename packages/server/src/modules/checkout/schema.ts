@@ -22,6 +22,15 @@ export const CheckoutBody = Type.Object(
         description: 'Overrides the cart’s e-mail for this order',
       }),
     ),
+    expected_total: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: Number.MAX_SAFE_INTEGER,
+        description:
+          'The total (minor units) the shopper was shown. When the server’s total differs (a price, promotion or shipping change since), checkout refuses with 409 `total_changed` before holding stock or charging, so nobody pays an amount they did not see. It never sets the total.',
+        examples: [4990],
+      }),
+    ),
   },
   { additionalProperties: false, examples: [{ payment: { provider: 'test', token: 'tok_visa' } }] },
 );

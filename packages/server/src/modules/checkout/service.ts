@@ -26,6 +26,8 @@ export interface CheckoutInput {
   /** The signed-in customer's address, used when neither the body nor the cart has one. */
   customerEmail: string | null;
   email?: string;
+  /** The total the shopper was shown; checkout refuses when the server's total differs. */
+  expectedTotal?: number;
   payment: { provider: string; token: string };
 }
 
@@ -53,7 +55,7 @@ const checkoutInProgress = (orderId: string) =>
   );
 
 /** What checkout refuses before touching stock or money. */
-function assertCheckoutable(priced: PricedCart, email: string | null): void {
+function assertCheckoutable(priced: PricedCart, email: string | null, expectedTotal?: number): void {
   const unavailable = priced.lines.filter((entry) => !entry.sellable);
   if (unavailable.length > 0) {
     throw conflict(
@@ -86,6 +88,17 @@ function assertCheckoutable(priced: PricedCart, email: string | null): void {
       'shipping_option_required',
     );
   }
+  if (expectedTotal !== undefined && expectedTotal !== priced.totals.total) {
+    throw conflict(
+      'total_changed',
+      'The cart’s total changed since it was shown; show the new total and confirm again',
+      {
+        expected_total: expectedTotal,
+        total: priced.totals.total,
+        currency: priced.currency,
+      },
+    );
+  }
 }
 
 interface Reserved {
@@ -112,7 +125,7 @@ async function reserveCheckout(
 
     const email = input.email ?? locked.cart.email ?? input.customerEmail;
     const priced = await priceCart(tx, locked);
-    assertCheckoutable(priced, email);
+    assertCheckoutable(priced, email, input.expectedTotal);
     await reserve(tx, {
       cartId: input.cartId,
       channelId: priced.channelId,

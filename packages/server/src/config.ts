@@ -19,6 +19,8 @@ export interface MerxConfig {
   webhookAllowLoopback: boolean;
   /** Fallback outbox poll of the event bus (NOTIFY is the fast path). */
   eventPollMs: number;
+  /** Released and expired stock holds are deleted this many days after they settled. */
+  reservationRetentionDays: number;
   /** Least time between two outbox reads of a node's bus: batches wake-ups under write load. */
   eventBatchMs: number;
   /** Comment line sent on idle live streams so proxies keep them open. */
@@ -58,6 +60,7 @@ export function loadConfig(
     logLevel: env.LOG_LEVEL ?? 'info',
     webhookAllowLoopback: env.MERX_WEBHOOK_ALLOW_LOOPBACK === 'true',
     eventPollMs: intFromEnv(env.MERX_EVENT_POLL_MS, 1000),
+    reservationRetentionDays: intFromEnv(env.MERX_RESERVATION_RETENTION_DAYS, 30),
     eventBatchMs: intFromEnv(env.MERX_EVENT_BATCH_MS, 15),
     sseHeartbeatMs: intFromEnv(env.MERX_SSE_HEARTBEAT_MS, 15_000),
     deliveryMaxAttempts: intFromEnv(env.MERX_DELIVERY_MAX_ATTEMPTS, 8),

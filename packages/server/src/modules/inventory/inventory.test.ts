@@ -6,6 +6,7 @@ import { createProduct } from '../cart/test-support.js';
 import { getAvailability } from './availability.js';
 import {
   commitReservations,
+  pruneSettledReservations,
   releaseReservations,
   reserve,
   sweepExpiredReservations,
@@ -326,6 +327,51 @@ describe('reservations', () => {
       .where('variant_id', '=', variantId)
       .executeTakeFirstOrThrow();
     expect(raw.reserved).toBe(0);
+  });
+
+  it('prunes released and expired holds after the retention period, never active or committed ones', async () => {
+    const { channel, variantId } = await stocked(10);
+    const hold = (cartId: string, quantity: number) =>
+      inTransaction(server.db, (tx) =>
+        reserve(tx, { channelId: channel.id, cartId, lines: [{ variantId, quantity }] }),
+      );
+    await hold('cart_prune_released', 2);
+    await inTransaction(server.db, (tx) => releaseReservations(tx, { cartId: 'cart_prune_released' }));
+    await hold('cart_prune_active', 1);
+    await inTransaction(server.db, async (tx) => {
+      await reserve(tx, {
+        channelId: channel.id,
+        cartId: 'cart_prune_sold',
+        lines: [{ variantId, quantity: 1 }],
+      });
+      await commitReservations(tx, { cartId: 'cart_prune_sold', orderId: 'ord_prune' });
+    });
+    const statusOf = async () =>
+      (
+        await server.db
+          .selectFrom('inventory_reservations')
+          .select(['cart_id', 'status'])
+          .where('variant_id', '=', variantId)
+          .orderBy('cart_id')
+          .execute()
+      ).map((row) => `${row.cart_id}:${row.status}`);
+    expect(await statusOf()).toEqual([
+      'cart_prune_active:active',
+      'cart_prune_released:released',
+      'cart_prune_sold:committed',
+    ]);
+    // Settled yesterday: inside a 30-day retention, so kept.
+    await sql`UPDATE inventory_reservations SET updated_at = now() - interval '1 day' WHERE variant_id = ${variantId}`.execute(
+      server.db,
+    );
+    await pruneSettledReservations(server.db, 30);
+    expect(await statusOf()).toHaveLength(3);
+    await sql`UPDATE inventory_reservations SET updated_at = now() - interval '31 days' WHERE variant_id = ${variantId}`.execute(
+      server.db,
+    );
+    expect(await pruneSettledReservations(server.db, 30)).toBeGreaterThanOrEqual(1);
+    expect(await statusOf()).toEqual(['cart_prune_active:active', 'cart_prune_sold:committed']);
+    expect(await level(variantId)).toMatchObject({ on_hand: 9, reserved: 1 });
   });
 
   it('commits holds into shipped stock at order placement and restocks returns to the same location', async () => {

@@ -336,3 +336,17 @@ export async function sweepExpiredReservations(db: Db, batch = 200): Promise<num
     return expired;
   });
 }
+
+/**
+ * Deletes released and expired holds settled more than `retentionDays` ago, a batch at a
+ * time. Active holds and holds committed to orders are never touched.
+ */
+export async function pruneSettledReservations(db: Db, retentionDays: number, batch = 1000): Promise<number> {
+  const result = await sql`
+    DELETE FROM inventory_reservations WHERE id IN (
+      SELECT id FROM inventory_reservations
+      WHERE status IN ('released', 'expired')
+        AND updated_at < now() - make_interval(days => ${Math.trunc(retentionDays)})
+      LIMIT ${batch})`.execute(db);
+  return Number(result.numAffectedRows ?? 0n);
+}

@@ -90,39 +90,55 @@ export async function productFacts(db: Executor, productIds: readonly string[]):
 /** Members read per category of the product when looking for products that share it. */
 const CATEGORY_SAMPLE = 1_000;
 
+// The background sample is the same for every product: re-read at most once a minute per node.
+const backgroundCache = new TtlCache<FactsRow[]>(60_000, 16);
+
+async function newestFacts(db: Executor, limit: number): Promise<FactsRow[]> {
+  const cached = backgroundCache.get(String(limit));
+  if (cached) return cached;
+  const rows = await sql<FactsRow>`SELECT ${FACTS_COLUMNS} FROM products p
+    WHERE p.status = 'published' ORDER BY p.status, p.id DESC LIMIT ${limit}`.execute(db);
+  backgroundCache.set(String(limit), rows.rows);
+  return rows.rows;
+}
+
 /**
  * Content-similarity candidates for a product nobody has bought or viewed with others yet:
  * the product itself, published products sharing one of its categories (most shared first,
  * among the newest CATEGORY_SAMPLE members of each category, so a category of 50,000 products
  * costs what one of 1,000 does), and the newest published products as a background sample, so
  * that the scorer's IDF tells a feature the whole shelf shares from one only these products
- * share. The IDs are gathered first and the products read by primary key: a filter of the form
- * `id = x OR id IN (…)` would scan the whole products table.
+ * share. The sharing products are read by primary key after gathering their IDs: a filter of
+ * the form `id = x OR id IN (…)` scans the whole products table.
  */
 export async function contentCandidates(
   db: Executor,
   productId: string,
   limit: number,
 ): Promise<ContentProduct[]> {
-  const rows = await sql<FactsRow>`
-    WITH shared AS (
-      SELECT s.product_id, count(*) AS n
-      FROM product_categories mine
-      CROSS JOIN LATERAL (
-        SELECT pc.product_id FROM product_categories pc
-        WHERE pc.category_id = mine.category_id AND pc.product_id <> ${productId}
-        ORDER BY pc.product_id DESC LIMIT ${CATEGORY_SAMPLE}
-      ) s
-      WHERE mine.product_id = ${productId}
-      GROUP BY s.product_id ORDER BY n DESC, s.product_id LIMIT ${limit}
-    ),
-    background AS (SELECT id FROM products WHERE status = 'published' ORDER BY status, id DESC LIMIT ${limit}),
-    wanted AS (SELECT product_id AS id FROM shared UNION SELECT id FROM background)
-    SELECT ${FACTS_COLUMNS} FROM products p WHERE p.id = ${productId}
-    UNION ALL
-    SELECT ${FACTS_COLUMNS} FROM wanted JOIN products p ON p.id = wanted.id
-    WHERE p.status = 'published' AND p.id <> ${productId}`.execute(db);
-  return rows.rows.map((row) => ({
+  const [own, background] = await Promise.all([
+    sql<FactsRow>`
+      WITH shared AS (
+        SELECT s.product_id, count(*) AS n
+        FROM product_categories mine
+        CROSS JOIN LATERAL (
+          SELECT pc.product_id FROM product_categories pc
+          WHERE pc.category_id = mine.category_id AND pc.product_id <> ${productId}
+          ORDER BY pc.product_id DESC LIMIT ${CATEGORY_SAMPLE}
+        ) s
+        WHERE mine.product_id = ${productId}
+        GROUP BY s.product_id ORDER BY n DESC, s.product_id LIMIT ${limit}
+      )
+      SELECT ${FACTS_COLUMNS} FROM products p WHERE p.id = ${productId}
+      UNION ALL
+      SELECT ${FACTS_COLUMNS} FROM shared JOIN products p ON p.id = shared.product_id
+      WHERE p.status = 'published'`.execute(db),
+    newestFacts(db, limit),
+  ]);
+  const rows = new Map<string, FactsRow>();
+  for (const row of [...own.rows, ...background])
+    if (!rows.has(row.product_id)) rows.set(row.product_id, row);
+  return [...rows.values()].map((row) => ({
     productId: row.product_id,
     title: row.title,
     categories: row.category_ids,

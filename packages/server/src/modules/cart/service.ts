@@ -107,8 +107,10 @@ export async function finishWrite(
   cartId: string,
   access: CartAccess,
   options: WriteOptions,
+  /** The cart as the write left it, when the caller has it at hand (saves reading it again). */
+  written?: CartWithLines,
 ): Promise<PresentedCart> {
-  let state = await getCart(tx, cartId);
+  let state = written ?? (await getCart(tx, cartId));
   const moved = state.cart.channel_id !== access.channelId;
   if (moved) {
     const currency = access.channelCurrencies.includes(state.cart.currency)
@@ -239,6 +241,12 @@ export async function finishWrite(
   return presented;
 }
 
+const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/** The lines after one line was written, in the order `getCart` reads them (by ID). */
+const withLine = (lines: CartLineRow[], written: CartLineRow) =>
+  [...lines.filter((line) => line.id !== written.id), written].sort(byId);
+
 function sumLines(lines: LineInput[]): Map<string, { quantity: number; index: number }> {
   const byVariant = new Map<string, { quantity: number; index: number }>();
   lines.forEach((line, index) => {
@@ -288,7 +296,7 @@ export async function createCart(
     if (quantity > MAX_QUANTITY) throw quantityLimit(`/body/lines/${index}/quantity`, quantity);
   }
   const cartId = newId('cart');
-  await tx
+  const cart = await tx
     .insertInto('carts')
     .values({
       id: cartId,
@@ -303,9 +311,11 @@ export async function createCart(
       merged_into: null,
       completed_at: null,
     })
-    .execute();
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const cartLines: CartLineRow[] = [];
   if (lines.size > 0) {
-    await tx
+    const inserted = await tx
       .insertInto('cart_lines')
       .values(
         [...lines].map(([variantId, { quantity }]) => ({
@@ -317,16 +327,24 @@ export async function createCart(
           snapshot: null,
         })),
       )
+      .returningAll()
       .execute();
+    cartLines.push(...inserted.sort(byId));
   }
-  return finishWrite(tx, cartId, access, {
-    event: 'cart.created',
-    linesChanged: lines.size > 0,
-    mustBeSellable: [...lines].map(([variantId, { index }]) => ({
-      variantId,
-      field: `/body/lines/${index}/variant_id`,
-    })),
-  });
+  return finishWrite(
+    tx,
+    cartId,
+    access,
+    {
+      event: 'cart.created',
+      linesChanged: lines.size > 0,
+      mustBeSellable: [...lines].map(([variantId, { index }]) => ({
+        variantId,
+        field: `/body/lines/${index}/variant_id`,
+      })),
+    },
+    { cart, lines: cartLines },
+  );
 }
 
 const stateFor = (tx: Executor, access: CartAccess) => (locked: CartWithLines) =>
@@ -340,16 +358,18 @@ export async function addLine(
   expectedVersion: number | null,
   input: LineInput,
 ): Promise<PresentedCart> {
-  const { lines } = await lockCartForWrite(tx, cartId, access, expectedVersion, stateFor(tx, access));
+  const { cart, lines } = await lockCartForWrite(tx, cartId, access, expectedVersion, stateFor(tx, access));
   const existing = lines.find((line) => line.variant_id === input.variant_id);
+  let written: CartLineRow;
   if (existing) {
     const quantity = existing.quantity + input.quantity;
     if (quantity > MAX_QUANTITY) throw quantityLimit('/body/quantity', quantity);
-    await tx
+    written = await tx
       .updateTable('cart_lines')
       .set({ quantity, updated_at: sql`now()` })
       .where('id', '=', existing.id)
-      .execute();
+      .returningAll()
+      .executeTakeFirstOrThrow();
   } else {
     if (lines.length >= MAX_LINES) {
       throw invalid(
@@ -358,7 +378,7 @@ export async function addLine(
         'line_limit',
       );
     }
-    await tx
+    written = await tx
       .insertInto('cart_lines')
       .values({
         id: newId('cali'),
@@ -368,13 +388,20 @@ export async function addLine(
         unit_price: null,
         snapshot: null,
       })
-      .execute();
+      .returningAll()
+      .executeTakeFirstOrThrow();
   }
-  return finishWrite(tx, cartId, access, {
-    event: 'cart.updated',
-    linesChanged: true,
-    mustBeSellable: [{ variantId: input.variant_id, field: '/body/variant_id' }],
-  });
+  return finishWrite(
+    tx,
+    cartId,
+    access,
+    {
+      event: 'cart.updated',
+      linesChanged: true,
+      mustBeSellable: [{ variantId: input.variant_id, field: '/body/variant_id' }],
+    },
+    { cart, lines: withLine(lines, written) },
+  );
 }
 
 export async function updateLine(
@@ -385,21 +412,28 @@ export async function updateLine(
   expectedVersion: number | null,
   input: { quantity: number },
 ): Promise<PresentedCart> {
-  const { lines } = await lockCartForWrite(tx, cartId, access, expectedVersion, stateFor(tx, access));
+  const { cart, lines } = await lockCartForWrite(tx, cartId, access, expectedVersion, stateFor(tx, access));
   const line = lines.find((candidate) => candidate.id === lineId);
   if (!line) throw notFound('Cart line', lineId);
-  await tx
+  const written = await tx
     .updateTable('cart_lines')
     .set({ quantity: input.quantity, updated_at: sql`now()` })
     .where('id', '=', lineId)
-    .execute();
-  return finishWrite(tx, cartId, access, {
-    event: 'cart.updated',
-    linesChanged: true,
-    // Fewer units of a line the channel stopped selling is fine; more is not.
-    mustBeSellable:
-      input.quantity > line.quantity ? [{ variantId: line.variant_id, field: '/body/quantity' }] : [],
-  });
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return finishWrite(
+    tx,
+    cartId,
+    access,
+    {
+      event: 'cart.updated',
+      linesChanged: true,
+      // Fewer units of a line the channel stopped selling is fine; more is not.
+      mustBeSellable:
+        input.quantity > line.quantity ? [{ variantId: line.variant_id, field: '/body/quantity' }] : [],
+    },
+    { cart, lines: withLine(lines, written) },
+  );
 }
 
 export async function removeLine(
@@ -409,10 +443,16 @@ export async function removeLine(
   access: CartAccess,
   expectedVersion: number | null,
 ): Promise<PresentedCart> {
-  const { lines } = await lockCartForWrite(tx, cartId, access, expectedVersion, stateFor(tx, access));
+  const { cart, lines } = await lockCartForWrite(tx, cartId, access, expectedVersion, stateFor(tx, access));
   if (!lines.some((line) => line.id === lineId)) throw notFound('Cart line', lineId);
   await tx.deleteFrom('cart_lines').where('id', '=', lineId).execute();
-  return finishWrite(tx, cartId, access, { event: 'cart.updated', linesChanged: true });
+  return finishWrite(
+    tx,
+    cartId,
+    access,
+    { event: 'cart.updated', linesChanged: true },
+    { cart, lines: lines.filter((line) => line.id !== lineId) },
+  );
 }
 
 export async function updateCart(
@@ -422,13 +462,13 @@ export async function updateCart(
   expectedVersion: number | null,
   patch: CartPatch,
 ): Promise<PresentedCart> {
-  await lockCartForWrite(tx, cartId, access, expectedVersion, stateFor(tx, access));
+  const { lines } = await lockCartForWrite(tx, cartId, access, expectedVersion, stateFor(tx, access));
   checkAddresses(patch);
   const codes =
     patch.promotion_codes === undefined
       ? undefined
       : [...new Map(patch.promotion_codes.map((code) => [code.trim().toUpperCase(), code.trim()])).values()];
-  await tx
+  const cart = await tx
     .updateTable('carts')
     .set({
       ...(patch.email !== undefined ? { email: patch.email } : {}),
@@ -446,12 +486,19 @@ export async function updateCart(
       ...(codes !== undefined ? { promotion_codes: codes } : {}),
     })
     .where('id', '=', cartId)
-    .execute();
-  return finishWrite(tx, cartId, access, {
-    event: 'cart.updated',
-    linesChanged: false,
-    chosenShippingOption: patch.shipping_option_id ?? undefined,
-  });
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return finishWrite(
+    tx,
+    cartId,
+    access,
+    {
+      event: 'cart.updated',
+      linesChanged: false,
+      chosenShippingOption: patch.shipping_option_id ?? undefined,
+    },
+    { cart, lines },
+  );
 }
 
 /**

@@ -602,11 +602,12 @@ export interface paths {
         };
         /**
          * Search products
-         * @description Full-text search over this channel's published assortment: titles, SKUs and barcodes weigh most, then category names, attributes (brand…) and option values, then descriptions.
+         * @description Full-text search over this channel's published assortment: titles, category names, attributes (brand…), option values, SKUs, barcodes and descriptions. Relevance ranks title words most, then category, attribute and option words; a match only in a description or a SKU counts through title similarity alone.
          *
          *     * Typo tolerant ("tshirt", "t-shrit" find T-shirts; corrected words are listed in `corrections`) and prefix matching ("runn" finds running shoes). Every word must match.
          *     * Filters combine with `q` and with each other: `category` (with subcategories), `collection`, `option=Size:M` (repeatable; values of one option are alternatives), `price_min`/`price_max` on the from-price (minor units, channel currency), `in_stock`.
          *     * `facets` count categories, collections, option values, price buckets and stock. They are disjunctive: each applies every filter but its own, so a value's count is exactly the `total` after choosing it.
+         *     * A search works on at most 500 matches (keyword matches first: title, category, attributes, options; then description and SKU matches). Past that, `total_exact` and `facets_exact` say so; filters still find every match up to the same cap.
          *     * `sort=personalised` re-ranks the best 100 results by the shopper's affinities (signed-in customer, or `X-Visitor-Id`) with a bounded blend: final = relevance × (1 + 0.2 × affinity), affinity in [0, 1].
          *     * The index follows catalog, price and stock writes in the same transaction.
          */
@@ -15475,7 +15476,7 @@ export interface components {
             next_cursor: string | null;
             /** @description How many products match in all; when `total_exact` is false, at least this many */
             total: number;
-            /** @description False when 1,000 or more products match: the search then stops at the first 1,000 (products matching in their title, category, attributes or options before those matching only in their description or SKUs), `total` is 1,000, and the results, their order and their pages come from those 1,000. Narrow the query or filter to get an exact answer. */
+            /** @description False when 500 or more products match: the search then stops at the first 500 (products matching in their title, category, attributes or options before those matching only in their description or SKUs), `total` is 500, and the results, their order and their pages come from those 500. Narrow the query or filter to get an exact answer. */
             total_exact: boolean;
             /** @description Query words matched through typo correction ("did you mean") */
             corrections: {
@@ -15517,7 +15518,7 @@ export interface components {
                     false: number;
                 };
             } | null;
-            /** @description False when the words alone match 1,000 or more products: the facets then count the first 1,000 of them (title, category, attribute and option matches before description and SKU ones), not every match. */
+            /** @description False when the words alone (without words, the channel's assortment) match 500 or more products: the facets then count the first 500 of them (title, category, attribute and option matches before description and SKU ones; without words the newest), not every match. */
             facets_exact: boolean;
         };
         Customer: {

@@ -4,14 +4,16 @@
  * Seeds a fresh database with the demo catalog (PGlite in a temp dir, or a new
  * `merx_bench_<ts>` database on the loopback PostgreSQL named by DATABASE_URL, dropped
  * afterwards), starts the server as a child process, then sends search requests one at a
- * time over HTTP (keep-alive) and prints p50 / p95 / p99 per kind of query. Every request
- * asks for the first page of 20 with all facets, as a head's search page would.
+ * time over HTTP (keep-alive) and prints p50 / p95 / p99 per kind of query, with the CPU time
+ * per request (server + PostgreSQL backends) and the load average. Every request asks for the
+ * first page of 20 with all facets, as a head's search page would.
  */
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { cpuMeter } from './lib/cpu.js';
 import { createBenchDatabase } from './lib/database.js';
 import { runMerx, type ServerProcess, startServerProcess } from './lib/server-process.js';
 
@@ -69,19 +71,25 @@ async function webKey(get: Get, secretKey: string): Promise<string> {
   return keys.data.find((k: { channel_id: string | null }) => k.channel_id === web.id).token;
 }
 
-/** The same from the database itself (an existing database's admin key is not ours to know). */
-async function webKeyFromDatabase(url: string): Promise<string> {
+/**
+ * The same from the database itself (an existing database's admin key is not ours to know),
+ * with the size of the catalog it holds.
+ */
+async function webKeyFromDatabase(url: string): Promise<{ key: string; products: number }> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     const result =
       await client.query(`SELECT k.publishable_token FROM api_keys k JOIN channels c ON c.id = k.channel_id
       WHERE c.metadata->>'demo' = 'web' AND k.revoked_at IS NULL LIMIT 1`);
-    return result.rows[0].publishable_token;
+    const count = await client.query('SELECT count(*)::int AS n FROM products');
+    return { key: result.rows[0].publishable_token, products: count.rows[0].n };
   } finally {
     await client.end();
   }
 }
+
+const load = () => loadavg()[0].toFixed(1);
 
 async function main() {
   const existingUrl = process.env.DATABASE_URL;
@@ -90,6 +98,7 @@ async function main() {
     args.existing && existingUrl
       ? {
           kind: 'postgres',
+          name: decodeURIComponent(new URL(existingUrl).pathname.slice(1)),
           label: `PostgreSQL (existing ${new URL(existingUrl).pathname.slice(1)})`,
           env: { DATABASE_URL: existingUrl },
           drop: async () => {},
@@ -98,7 +107,9 @@ async function main() {
   const secretKey = `sk_bench_${randomBytes(18).toString('base64url')}`;
   let server: ServerProcess | null = null;
   try {
-    console.log(`Search benchmark: ${database.label}, ${products} products, ${cpus().length} CPU(s)`);
+    console.log(
+      `Search benchmark: ${database.label}${args.existing ? '' : `, ${products} products`}, ${cpus().length} CPU(s), load average ${load()}`,
+    );
     if (!args.existing) await seed(database.env);
     server = await startServerProcess(
       { ...database.env, MERX_SECRET_KEY: secretKey },
@@ -110,8 +121,12 @@ async function main() {
       if (!response.ok) throw new Error(`GET ${path} → ${response.status}: ${await response.text()}`);
       return response.json();
     };
-    const key =
-      args.existing && existingUrl ? await webKeyFromDatabase(existingUrl) : await webKey(get, secretKey);
+    let key: string;
+    if (args.existing && existingUrl) {
+      const found = await webKeyFromDatabase(existingUrl);
+      key = found.key;
+      console.log(`Existing catalog: ${found.products} products`);
+    } else key = await webKey(get, secretKey);
 
     // Query words a shopper would type, taken from what the channel sells.
     const titles: string[] = (await get('/store/v1/products?limit=100', key)).data.map(
@@ -140,14 +155,23 @@ async function main() {
       query.startsWith('suggest') ? `/store/v1/search/${query}` : `/store/v1/search?${query}&limit=20`;
 
     for (let i = 0; i < 30; i++) await get(path(kinds.word()), key); // warm-up
-    const timings: Record<string, number[]> = Object.fromEntries(Object.keys(kinds).map((k) => [k, []]));
+    // One kind at a time, so the CPU meter can attribute server and database time to it.
+    const meter = cpuMeter(server.child.pid as number, database.name ?? null);
     const names = Object.keys(kinds);
-    for (let i = 0; i < requests; i++) {
-      const kind = names[i % names.length] as string;
-      const target = path(kinds[kind]());
-      const started = performance.now();
-      await get(target, key);
-      timings[kind].push(performance.now() - started);
+    const perKind = Math.ceil(requests / names.length);
+    const timings: Record<string, number[]> = {};
+    const cpu: Record<string, { serverMs: number; databaseMs: number }> = {};
+    for (const kind of names) {
+      timings[kind] = [];
+      meter.start();
+      for (let i = 0; i < perKind; i++) {
+        const target = path(kinds[kind]());
+        const started = performance.now();
+        await get(target, key);
+        timings[kind].push(performance.now() - started);
+      }
+      const used = meter.stop();
+      cpu[kind] = { serverMs: used.serverMs / perKind, databaseMs: used.databaseMs / perKind };
     }
 
     const rows = Object.entries(timings).map(([kind, values]) => {
@@ -158,6 +182,7 @@ async function main() {
         p50: percentile(sorted, 50),
         p95: percentile(sorted, 95),
         p99: percentile(sorted, 99),
+        cpu: cpu[kind] as { serverMs: number; databaseMs: number } | undefined,
       };
     });
     const searchOnly = Object.entries(timings)
@@ -170,12 +195,20 @@ async function main() {
       p50: percentile(searchOnly, 50),
       p95: percentile(searchOnly, 95),
       p99: percentile(searchOnly, 99),
+      cpu: undefined,
     });
-    console.log('\n| query | n | p50 ms | p95 ms | p99 ms |\n|---|---:|---:|---:|---:|');
-    for (const row of rows)
+    console.log(
+      '\n| query | n | p50 ms | p95 ms | p99 ms | CPU ms/req (server + db) |\n|---|---:|---:|---:|---:|---:|',
+    );
+    for (const row of rows) {
+      const used = row.cpu
+        ? `${(row.cpu.serverMs + row.cpu.databaseMs).toFixed(1)} (${row.cpu.serverMs.toFixed(1)} + ${row.cpu.databaseMs.toFixed(1)})`
+        : '';
       console.log(
-        `| ${row.kind} | ${row.n} | ${row.p50.toFixed(1)} | ${row.p95.toFixed(1)} | ${row.p99.toFixed(1)} |`,
+        `| ${row.kind} | ${row.n} | ${row.p50.toFixed(1)} | ${row.p95.toFixed(1)} | ${row.p99.toFixed(1)} | ${used} |`,
       );
+    }
+    console.log(`Load average at the end: ${load()}`);
     if (args.json)
       writeFileSync(args.json, JSON.stringify({ database: database.kind, products, rows }, null, 2));
   } finally {

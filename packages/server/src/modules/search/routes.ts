@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import { ApiError } from '../../http/problem.js';
 import { errorResponses } from '../../http/schemas.js';
 import { shopperAffinities } from './affinities.js';
+import { SEARCH_CAP } from './query.js';
 import { SearchHit, SearchQuerystring, SearchResult, Suggestions, SuggestQuerystring } from './schema.js';
 import { searchProducts } from './service.js';
 import { suggest } from './suggest.js';
@@ -38,11 +39,12 @@ export const searchStoreRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'Search products',
-        description: `Full-text search over this channel's published assortment: titles, SKUs and barcodes weigh most, then category names, attributes (brand…) and option values, then descriptions.
+        description: `Full-text search over this channel's published assortment: titles, category names, attributes (brand…), option values, SKUs, barcodes and descriptions. Relevance ranks title words most, then category, attribute and option words; a match only in a description or a SKU counts through title similarity alone.
 
 * Typo tolerant ("tshirt", "t-shrit" find T-shirts; corrected words are listed in \`corrections\`) and prefix matching ("runn" finds running shoes). Every word must match.
 * Filters combine with \`q\` and with each other: \`category\` (with subcategories), \`collection\`, \`option=Size:M\` (repeatable; values of one option are alternatives), \`price_min\`/\`price_max\` on the from-price (minor units, channel currency), \`in_stock\`.
 * \`facets\` count categories, collections, option values, price buckets and stock. They are disjunctive: each applies every filter but its own, so a value's count is exactly the \`total\` after choosing it.
+* A search works on at most ${SEARCH_CAP} matches (keyword matches first: title, category, attributes, options; then description and SKU matches). Past that, \`total_exact\` and \`facets_exact\` say so; filters still find every match up to the same cap.
 * \`sort=personalised\` re-ranks the best 100 results by the shopper's affinities (signed-in customer, or \`X-Visitor-Id\`) with a bounded blend: final = relevance × (1 + 0.2 × affinity), affinity in [0, 1].
 * The index follows catalog, price and stock writes in the same transaction.`,
         querystring: SearchQuerystring,

@@ -1,5 +1,8 @@
 import { Type } from 'typebox';
 import { Currency, MinorUnits, PageQuery } from '../../http/schemas.js';
+import { SEARCH_CAP } from './query.js';
+
+const cap = SEARCH_CAP.toLocaleString('en');
 
 export const SearchSortSchema = Type.Union(
   (['relevance', 'price_asc', 'price_desc', 'newest', 'title', 'personalised'] as const).map((sort) =>
@@ -123,11 +126,20 @@ export const SearchResult = Type.Object(
     data: Type.Array(Type.Ref('SearchHit')),
     has_more: Type.Boolean(),
     next_cursor: Type.Union([Type.String(), Type.Null()]),
-    total: Type.Integer({ minimum: 0, description: 'How many products match in all' }),
+    total: Type.Integer({
+      minimum: 0,
+      description: `How many products match in all; when \`total_exact\` is false, at least this many`,
+    }),
+    total_exact: Type.Boolean({
+      description: `False when ${cap} or more products match: the search then stops at the first ${cap} (products matching in their title, category, attributes or options before those matching only in their description or SKUs), \`total\` is ${cap}, and the results, their order and their pages come from those ${cap}. Narrow the query or filter to get an exact answer.`,
+    }),
     corrections: Type.Array(Type.Object({ token: Type.String(), corrected_to: Type.Array(Type.String()) }), {
       description: 'Query words matched through typo correction ("did you mean")',
     }),
     facets: Type.Union([Facets, Type.Null()]),
+    facets_exact: Type.Boolean({
+      description: `False when the words alone (without words, the channel's assortment) match ${cap} or more products: the facets then count the first ${cap} of them (title, category, attribute and option matches before description and SKU ones; without words the newest), not every match.`,
+    }),
   },
   { $id: 'SearchResult' },
 );

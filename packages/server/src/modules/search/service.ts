@@ -137,8 +137,10 @@ export async function searchProducts(db: Executor, input: SearchInput) {
       has_more: false,
       next_cursor: null,
       total: 0,
+      total_exact: true,
       corrections,
       facets: input.facets ? emptyFacets() : null,
+      facets_exact: true,
     };
   }
   const common = {
@@ -159,8 +161,10 @@ export async function searchProducts(db: Executor, input: SearchInput) {
     has_more: hasMore,
     next_cursor: hasMore && last ? encodeCursor([sort, ...cursorValues(sort, last)]) : null,
     total: found.total,
+    total_exact: found.totalExact,
     corrections,
     facets: presentFacets(found.facets),
+    facets_exact: found.facetsExact,
   };
 }
 
@@ -194,8 +198,10 @@ async function personalisedPage(
       has_more: hasMore,
       next_cursor: hasMore && last ? encodeCursor(['personalised', cursorValues(baseSort, last)]) : null,
       total: found.total,
+      total_exact: found.totalExact,
       corrections,
       facets: presentFacets(found.facets),
+      facets_exact: found.facetsExact,
     };
   }
   if (
@@ -232,7 +238,9 @@ async function personalisedPage(
     has_more: next !== null,
     next_cursor: next,
     total: found.total,
+    total_exact: found.totalExact,
     corrections,
     facets: presentFacets(found.facets),
+    facets_exact: found.facetsExact,
   };
 }

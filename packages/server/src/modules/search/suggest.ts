@@ -16,7 +16,8 @@ const MAX_CATEGORIES = 3;
 const CANDIDATES = 500;
 
 /**
- * Autocomplete: product titles (prefix and typo-tolerant, matched on title words only) and
+ * Autocomplete: product titles (prefix and typo-tolerant, matched on title words only: the
+ * weight-A words of `keywords`, small and stored inline) and
  * category names of categories holding something this channel sells, best first.
  */
 export async function suggest(
@@ -37,7 +38,7 @@ export async function suggest(
     UNION ALL
     (SELECT 'product', c.product_id, c.handle, c.title, similarity(c.title_lower, ${plain}) AS score
       FROM (SELECT d.product_id, d.handle, d.title, d.title_lower FROM search_documents d
-        WHERE d.document @@ ${titleQuery}::tsquery AND ${input.channelId} = ANY (d.channel_ids)
+        WHERE d.keywords @@ ${titleQuery}::tsquery AND ${input.channelId} = ANY (d.channel_ids)
         LIMIT ${CANDIDATES}) c
       ORDER BY score DESC, c.title, c.product_id LIMIT ${input.limit})`.execute(db);
   const categories = result.rows.filter((row) => row.type === 'category');

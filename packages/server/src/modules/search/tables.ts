@@ -16,16 +16,12 @@ export interface SearchDocumentsTable {
   attribute_pairs: string[];
   stock_everywhere: boolean;
   stock_channel_ids: string[];
+  /** `{"<channel_id>:<currency>": [min, max]}`: from-prices for an anonymous shopper buying one. */
+  prices: Record<string, [number, number]>;
+  /** Title (A), category, attribute and option words (B): what relevance ranks. */
+  keywords: string;
   prices_valid_until: Date | null;
   indexed_at: Date;
-}
-
-export interface SearchPricesTable {
-  channel_id: string;
-  currency: string;
-  product_id: string;
-  min_amount: number;
-  max_amount: number;
 }
 
 export interface SearchWordsTable {
@@ -43,7 +39,6 @@ export interface SearchLabelsTable {
 declare module '../../db/database.js' {
   interface Database {
     search_documents: SearchDocumentsTable;
-    search_prices: SearchPricesTable;
     search_words: SearchWordsTable;
     search_labels: SearchLabelsTable;
   }

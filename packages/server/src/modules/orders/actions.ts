@@ -1,280 +1,198 @@
-import type { Executor } from '../../db/database.js';
+import type { Db } from '../../db/database.js';
 import { inTransaction } from '../../db/transaction.js';
+import { ApiError } from '../../http/problem.js';
 import { newId } from '../../lib/ids.js';
-import { emitEvent } from '../events/outbox.js';
-import { releaseReservations } from '../inventory/reservations.js';
-import { restock } from '../inventory/stock.js';
 import {
-  capturePayment,
-  type PaymentOutcome,
-  paymentOfOrder,
-  paymentProviderFailed,
-  refundPayment,
-  voidPayment,
-} from '../payments/service.js';
-import { type Actor, decide, type LockedOrder, lockOrder, saveTransition } from './lifecycle.js';
-import { presentOrderSummary } from './service.js';
-import type { LineQuantity, OrderAction, OrderEffect } from './state-machine.js';
+  callProvider,
+  claimOperation,
+  operationInProgress,
+  PENDING_OPERATION_TIMEOUT_SECONDS,
+  type ProviderOperationKind,
+  pendingOperation,
+  settleOperation,
+  takeOverStaleOperation,
+} from '../payments/operations.js';
+import type { OperationResult } from '../payments/provider.js';
+import { getPayment, paymentOfOrder, paymentProviderFailed } from '../payments/service.js';
+import type { PaymentOperationRow } from '../payments/tables.js';
+import { type Actor, decide, lockOrder } from './lifecycle.js';
+import {
+  applySteps,
+  type FulfilInput,
+  needsProvider,
+  type OrderPlan,
+  type ReturnInput,
+  stepsOf,
+} from './plans.js';
+import { getOrderRow } from './service.js';
+import type { OrderEffect } from './state-machine.js';
 import type { OrderRow } from './tables.js';
 
-type OrderEvent = 'order.paid' | 'order.fulfilled' | 'order.cancelled' | 'order.refunded';
+export type { FulfilInput, ReturnInput } from './plans.js';
 
-interface ActOptions {
+/** Stored with a claimed payment operation: enough to finish the action after a crash. */
+interface OperationContext {
+  order_id: string;
+  plan: OrderPlan;
   actor: Actor;
-  name: string;
-  data?: Record<string, unknown>;
-  cancelReason?: string | null;
-  event?: OrderEvent;
-  /** Effects the caller chose to forgo (damaged returns are not restocked). */
-  skipEffects?: ReadonlyArray<OrderEffect['type']>;
-  /** Writes that belong with the action (a fulfilment or return row). */
-  record?: (tx: Executor, order: OrderRow) => Promise<void>;
 }
 
-const actorLabel = (actor: Actor) => `${actor.kind}:${actor.id ?? '-'}`;
+const operationKinds: Record<string, ProviderOperationKind> = {
+  capture_payment: 'capture',
+  refund_payment: 'refund',
+  void_payment: 'void',
+};
 
-async function requirePaymentOutcome(outcome: Promise<PaymentOutcome>, operation: string): Promise<void> {
-  const result = await outcome;
-  if (!result.ok) throw paymentProviderFailed(operation, result.error);
-}
-
-/**
- * Carries out what the state machine asked for. Stock moves first (database only, and they
- * can still refuse); the provider call comes last, just before the new state is saved, so a
- * refusal by the provider rolls everything back and a success is followed only by writes.
- */
-async function carryOut(
-  tx: Executor,
-  locked: LockedOrder,
-  effects: OrderEffect[],
-  actor: Actor,
-): Promise<void> {
-  const { order } = locked;
-  const stockFirst = [...effects].sort(
-    (a, b) => Number(a.type.endsWith('_payment')) - Number(b.type.endsWith('_payment')),
+const outcomeUnknown = (operation: PaymentOperationRow, error: unknown) =>
+  new ApiError(
+    502,
+    'payment_outcome_unknown',
+    `The payment provider did not answer the ${operation.kind}: ${error instanceof Error ? error.message : String(error)}. It is retried with the same idempotency key after ${PENDING_OPERATION_TIMEOUT_SECONDS} seconds.`,
+    { operation: operation.kind, operation_id: operation.id },
   );
-  for (const effect of stockFirst) {
-    switch (effect.type) {
-      case 'release_reservations':
-        await releaseReservations(tx, { cartId: order.cart_id });
-        break;
-      case 'restock':
-        await restockLines(tx, locked, effect.lines, actor);
-        break;
-      case 'capture_payment':
-      case 'void_payment':
-      case 'refund_payment': {
-        const payment = await paymentOfOrder(tx, order.id, true);
-        if (!payment) throw paymentProviderFailed(effect.type, 'the order has no payment');
-        if (effect.type === 'capture_payment') {
-          await requirePaymentOutcome(capturePayment(tx, payment, effect.amount), 'capture');
-        } else if (effect.type === 'refund_payment') {
-          await requirePaymentOutcome(refundPayment(tx, payment, effect.amount), 'refund');
-        } else {
-          await requirePaymentOutcome(voidPayment(tx, payment), 'void');
-        }
-      }
-    }
-  }
-}
+
+type Begun =
+  | { kind: 'done'; order: OrderRow }
+  | { kind: 'claimed'; operation: PaymentOperationRow }
+  | { kind: 'busy'; operation: PaymentOperationRow };
 
 /**
- * Puts units back on the shelf, only for variants whose stock the order actually took
- * (untracked variants are sold without limit and have nothing to give back), and never more
- * than was taken.
+ * Step 1, one short transaction: lock the order, check the action (the same 4xx as ever),
+ * and either apply it at once (no provider call needed) or claim the payment operation.
+ * While an operation is in flight every other action on the order waits its turn (409), so
+ * the order cannot move under the provider call.
  */
-async function restockLines(tx: Executor, locked: LockedOrder, lines: readonly LineQuantity[], actor: Actor) {
-  const taken = new Map<string, number>();
-  for (const entry of locked.order.committed_stock) {
-    taken.set(entry.variantId, (taken.get(entry.variantId) ?? 0) + entry.quantity);
-  }
-  const back: Array<{ variantId: string; quantity: number }> = [];
-  for (const { lineId, quantity } of lines) {
-    const line = locked.lines.find((candidate) => candidate.id === lineId);
-    const available = line ? (taken.get(line.variant_id) ?? 0) : 0;
-    const units = Math.min(quantity, available);
-    if (!line || units === 0) continue;
-    taken.set(line.variant_id, available - units);
-    back.push({ variantId: line.variant_id, quantity: units });
-  }
-  if (back.length === 0) return;
-  await restock(tx, {
-    lines: back,
-    orderId: locked.order.id,
-    channelId: locked.order.channel_id,
-    actor: actorLabel(actor),
-  });
-}
-
-async function act(
-  db: Executor,
-  orderId: string,
-  action: OrderAction | ((locked: LockedOrder) => OrderAction),
-  options: ActOptions,
-): Promise<OrderRow> {
+function begin(db: Db, orderId: string, plan: OrderPlan, actor: Actor): Promise<Begun> {
   return inTransaction(db, async (tx) => {
     const locked = await lockOrder(tx, orderId);
-    const result = decide(locked, typeof action === 'function' ? action(locked) : action);
-    const effects = result.effects.filter((effect) => !options.skipEffects?.includes(effect.type));
-    await carryOut(tx, locked, effects, options.actor);
-    const order = await saveTransition(tx, locked, result, {
-      actor: options.actor,
-      action: options.name,
-      data: options.data,
-      cancelReason: options.cancelReason,
+    const steps = stepsOf(orderId, plan);
+    const effects: OrderEffect[] = steps.flatMap((step) => decide(locked, step.action(locked)).effects);
+    const payment = await paymentOfOrder(tx, orderId, true);
+    const pending = payment ? await pendingOperation(tx, payment.id) : null;
+    if (pending) return { kind: 'busy', operation: pending };
+    const effect = effects.find(needsProvider);
+    if (!effect) return { kind: 'done', order: await applySteps(tx, orderId, steps, actor, false) };
+    if (!payment) throw paymentProviderFailed(effect.type, 'the order has no payment');
+    const context: OperationContext = { order_id: orderId, plan, actor };
+    const operation = await claimOperation(tx, payment, {
+      kind: operationKinds[effect.type] as ProviderOperationKind,
+      amount: 'amount' in effect ? effect.amount : 0,
+      context: context as unknown as Record<string, unknown>,
     });
-    await options.record?.(tx, order);
-    if (options.event) {
-      await emitEvent(tx, {
-        type: options.event,
-        resourceType: 'order',
-        resourceId: order.id,
-        channelId: order.channel_id,
-        customerId: order.customer_id,
-        data: presentOrderSummary(order),
-      });
-    }
-    return order;
+    return { kind: 'claimed', operation };
   });
+}
+
+type Finished = { kind: 'applied'; order: OrderRow } | { kind: 'failed'; error: string };
+
+/**
+ * Steps 2 and 3: the provider call outside any transaction, then one transaction that
+ * records the outcome (a refusal is kept in the log) and, on success, applies the action.
+ * Whoever settles the operation first applies it; a second settler finds it settled.
+ */
+async function finish(db: Db, operation: PaymentOperationRow): Promise<Finished> {
+  const context = operation.context as unknown as OperationContext;
+  const payment = await getPayment(db, operation.payment_id);
+  let result: OperationResult;
+  try {
+    result = await callProvider(payment, operation);
+  } catch (error) {
+    throw outcomeUnknown(operation, error);
+  }
+  try {
+    return (
+      (await inTransaction(db, async (tx): Promise<Finished | null> => {
+        await lockOrder(tx, context.order_id);
+        const outcome = await settleOperation(tx, operation, result);
+        if (!outcome) return null;
+        if (!outcome.ok) return { kind: 'failed', error: outcome.error };
+        const steps = stepsOf(context.order_id, context.plan);
+        return { kind: 'applied', order: await applySteps(tx, context.order_id, steps, context.actor, true) };
+      })) ?? (await settledElsewhere(db, operation))
+    );
+  } catch (error) {
+    // The money moved (or was refused) but the order could not follow: keep the outcome.
+    await inTransaction(db, (tx) => settleOperation(tx, operation, result));
+    throw error;
+  }
+}
+
+async function settledElsewhere(db: Db, operation: PaymentOperationRow): Promise<Finished> {
+  const settled = await db
+    .selectFrom('payment_operations')
+    .select(['status', 'error'])
+    .where('id', '=', operation.id)
+    .executeTakeFirstOrThrow();
+  if (settled.status === 'failed') return { kind: 'failed', error: settled.error ?? 'refused' };
+  const context = operation.context as unknown as OperationContext;
+  return { kind: 'applied', order: await getOrderRow(db, context.order_id) };
+}
+
+/**
+ * Finishes an operation whose process died (older than the timeout), retrying the provider
+ * with the same idempotency key. Null when it is not stale or another process took it.
+ */
+export async function recoverOperation(
+  db: Db,
+  operationId: string,
+  timeoutSeconds = PENDING_OPERATION_TIMEOUT_SECONDS,
+): Promise<Finished | null> {
+  const taken = await takeOverStaleOperation(db, operationId, timeoutSeconds);
+  return taken ? finish(db, taken) : null;
+}
+
+/**
+ * Runs an admin action. One without a provider call is one transaction. One with a capture,
+ * refund or void never holds a transaction across the provider call (see
+ * docs/architecture.md, "Admin payment actions").
+ */
+async function run(db: Db, orderId: string, plan: OrderPlan, actor: Actor): Promise<OrderRow> {
+  for (;;) {
+    const begun = await begin(db, orderId, plan, actor);
+    if (begun.kind === 'done') return begun.order;
+    if (begun.kind === 'busy') {
+      // A stale operation is finished first, whatever its outcome; then this action runs.
+      if (!(await recoverOperation(db, begun.operation.id))) {
+        throw operationInProgress(begun.operation.payment_id, begun.operation);
+      }
+      continue;
+    }
+    const finished = await finish(db, begun.operation);
+    if (finished.kind === 'failed') throw paymentProviderFailed(begun.operation.kind, finished.error);
+    return finished.order;
+  }
 }
 
 /** Captures the authorisation: all of it by default, or less (the rest is released). */
-export function captureOrder(db: Executor, orderId: string, input: { amount?: number }, actor: Actor) {
-  return act(
-    db,
-    orderId,
-    (locked) => ({ type: 'capture', amount: input.amount ?? locked.order.authorised_amount }),
-    {
-      actor,
-      name: 'capture',
-      data: { amount: input.amount ?? null },
-      event: 'order.paid',
-    },
-  );
+export function captureOrder(db: Db, orderId: string, input: { amount?: number }, actor: Actor) {
+  return run(db, orderId, { type: 'capture', amount: input.amount ?? null }, actor);
 }
 
 export function refundOrder(
-  db: Executor,
+  db: Db,
   orderId: string,
   input: { amount: number; reason?: string },
   actor: Actor,
 ) {
-  return act(
-    db,
-    orderId,
-    { type: 'refund', amount: input.amount },
-    {
-      actor,
-      name: 'refund',
-      data: { amount: input.amount, reason: input.reason ?? null },
-      event: 'order.refunded',
-    },
-  );
+  return run(db, orderId, { type: 'refund', amount: input.amount, reason: input.reason ?? null }, actor);
 }
 
-export function cancelOrder(db: Executor, orderId: string, input: { reason?: string }, actor: Actor) {
-  return act(
-    db,
-    orderId,
-    { type: 'cancel' },
-    {
-      actor,
-      name: 'cancel',
-      data: { reason: input.reason ?? null },
-      cancelReason: input.reason ?? 'cancelled by the merchant',
-      event: 'order.cancelled',
-    },
-  );
+export function cancelOrder(db: Db, orderId: string, input: { reason?: string }, actor: Actor) {
+  return run(db, orderId, { type: 'cancel', reason: input.reason ?? null }, actor);
 }
 
-export interface FulfilInput {
-  lines: Array<{ line_id: string; quantity: number }>;
-  carrier?: string;
-  tracking_number?: string;
-  tracking_url?: string;
+export function fulfilOrder(db: Db, orderId: string, input: FulfilInput, actor: Actor) {
+  return run(db, orderId, { type: 'fulfil', fulfilmentId: newId('ful'), input }, actor);
 }
 
-const toLineQuantities = (lines: FulfilInput['lines']): LineQuantity[] =>
-  lines.map((line) => ({ lineId: line.line_id, quantity: line.quantity }));
-
-export function fulfilOrder(db: Executor, orderId: string, input: FulfilInput, actor: Actor) {
-  const lines = toLineQuantities(input.lines);
-  const fulfilmentId = newId('ful');
-  return act(
-    db,
-    orderId,
-    { type: 'fulfil', lines },
-    {
-      actor,
-      name: 'fulfil',
-      data: {
-        fulfilment_id: fulfilmentId,
-        lines: input.lines,
-        tracking_number: input.tracking_number ?? null,
-      },
-      event: 'order.fulfilled',
-      record: async (tx) => {
-        await tx
-          .insertInto('order_fulfilments')
-          .values({
-            id: fulfilmentId,
-            order_id: orderId,
-            lines: JSON.stringify(lines) as never,
-            carrier: input.carrier ?? null,
-            tracking_number: input.tracking_number ?? null,
-            tracking_url: input.tracking_url ?? null,
-          })
-          .execute();
-      },
-    },
-  );
-}
-
-export function deliverOrder(db: Executor, orderId: string, actor: Actor) {
-  return act(db, orderId, { type: 'deliver' }, { actor, name: 'deliver' });
-}
-
-export interface ReturnInput {
-  lines: Array<{ line_id: string; quantity: number }>;
-  restock?: boolean;
-  refund_amount?: number;
-  reason?: string;
+export function deliverOrder(db: Db, orderId: string, actor: Actor) {
+  return run(db, orderId, { type: 'deliver' }, actor);
 }
 
 /**
  * Records returned units and, by default, puts them back on the shelf; with `refund_amount`
- * the money goes back in the same transaction (both or neither).
+ * the return is recorded only once the provider refunded (both or neither).
  */
-export async function returnOrder(db: Executor, orderId: string, input: ReturnInput, actor: Actor) {
-  const lines = toLineQuantities(input.lines);
-  const shouldRestock = input.restock ?? true;
-  const returnId = newId('ret');
-  return inTransaction(db, async (tx) => {
-    const returned = await act(
-      tx,
-      orderId,
-      { type: 'return', lines },
-      {
-        skipEffects: shouldRestock ? [] : ['restock'],
-        actor,
-        name: 'return',
-        data: { return_id: returnId, lines: input.lines, restock: shouldRestock },
-        record: async (inner) => {
-          await inner
-            .insertInto('order_returns')
-            .values({
-              id: returnId,
-              order_id: orderId,
-              lines: JSON.stringify(lines) as never,
-              restocked: shouldRestock,
-              refund_amount: input.refund_amount ?? 0,
-              reason: input.reason ?? null,
-            })
-            .execute();
-        },
-      },
-    );
-    if (!input.refund_amount) return returned;
-    return refundOrder(tx, orderId, { amount: input.refund_amount, reason: input.reason ?? 'return' }, actor);
-  });
+export function returnOrder(db: Db, orderId: string, input: ReturnInput, actor: Actor) {
+  return run(db, orderId, { type: 'return', returnId: newId('ret'), input }, actor);
 }

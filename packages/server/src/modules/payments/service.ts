@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import { ApiError, notFound } from '../../http/problem.js';
 import { newId } from '../../lib/ids.js';
-import type { AuthoriseResult, OperationResult, PaymentCall } from './provider.js';
+import type { AuthoriseResult, PaymentCall } from './provider.js';
 import { getPaymentProvider } from './registry.js';
 import type { PaymentOperationsTable, PaymentRow, PaymentStatus } from './tables.js';
 
@@ -71,15 +71,24 @@ export async function findPaymentByReference(
 
 async function recordOperation(
   db: Executor,
-  operation: Omit<PaymentOperationsTable, 'id' | 'created_at'>,
+  operation: Pick<
+    PaymentOperationsTable,
+    'payment_id' | 'kind' | 'amount' | 'succeeded' | 'provider_reference' | 'error'
+  > & { id?: string },
 ): Promise<void> {
   await db
     .insertInto('payment_operations')
-    .values({ id: newId('payop'), ...operation })
+    .values({
+      id: newId('payop'),
+      ...operation,
+      status: operation.succeeded ? 'succeeded' : 'failed',
+      settled_at: sql<Date>`now()`,
+      context: JSON.stringify({}) as never,
+    })
     .execute();
 }
 
-async function setPayment(
+export async function setPayment(
   db: Executor,
   id: string,
   changes: Partial<Omit<PaymentRow, 'id' | 'provider_data'>> & { provider_data?: Record<string, unknown> },
@@ -129,7 +138,7 @@ export async function authorisePayment(
   return { result, payment: updated };
 }
 
-function callOf(payment: PaymentRow, kind: string): PaymentCall {
+export function callOf(payment: PaymentRow, idempotencyKey: string): PaymentCall {
   if (!payment.provider_reference) {
     throw new ApiError(409, 'payment_not_authorised', `Payment ${payment.id} was never authorised`);
   }
@@ -137,7 +146,7 @@ function callOf(payment: PaymentRow, kind: string): PaymentCall {
     paymentId: payment.id,
     reference: payment.provider_reference,
     data: payment.provider_data,
-    idempotencyKey: `${payment.id}:${kind}:${newId('k')}`,
+    idempotencyKey,
   };
 }
 
@@ -150,21 +159,23 @@ export type PaymentOutcome =
   | { ok: true; payment: PaymentRow }
   | { ok: false; payment: PaymentRow; error: string };
 
+/** A capture of nothing (a free order): there is nothing to ask the provider for. */
+export function recordFreeCapture(db: Executor, payment: PaymentRow): Promise<PaymentRow> {
+  return setPayment(db, payment.id, { status: 'captured', captured_amount: 0 });
+}
+
 /**
- * The tail every capture, void and refund shares: log the provider call, then either keep
- * the provider's error on the payment or apply the success changes.
+ * Voids an authorisation outside any transaction, in one step (checkout's compensation:
+ * the order was never placed, so nothing else waits on the outcome).
  */
-async function settleOperation(
-  db: Executor,
-  payment: PaymentRow,
-  operation: { kind: 'capture' | 'void' | 'refund'; amount: number; result: OperationResult },
-  onSuccess: Parameters<typeof setPayment>[2],
-): Promise<PaymentOutcome> {
-  const { kind, amount, result } = operation;
+export async function voidPayment(db: Executor, payment: PaymentRow): Promise<PaymentOutcome> {
+  const id = newId('payop');
+  const result = await getPaymentProvider(payment.provider).void(callOf(payment, id));
   await recordOperation(db, {
+    id,
     payment_id: payment.id,
-    kind,
-    amount,
+    kind: 'void',
+    amount: 0,
     succeeded: result.ok,
     provider_reference: result.ok ? result.reference : null,
     error: result.ok ? null : result.error,
@@ -176,64 +187,7 @@ async function settleOperation(
       payment: await setPayment(db, payment.id, { last_error: result.error }),
     };
   }
-  return { ok: true, payment: await setPayment(db, payment.id, { ...onSuccess, last_error: null }) };
-}
-
-export async function capturePayment(
-  db: Executor,
-  payment: PaymentRow,
-  amount: number,
-): Promise<PaymentOutcome> {
-  if (amount === 0) {
-    // A free order: there is nothing to ask the provider for.
-    return {
-      ok: true,
-      payment: await setPayment(db, payment.id, { status: 'captured', captured_amount: 0 }),
-    };
-  }
-  const result = await getPaymentProvider(payment.provider).capture({
-    ...callOf(payment, 'capture'),
-    amount,
-  });
-  return settleOperation(
-    db,
-    payment,
-    { kind: 'capture', amount, result },
-    {
-      status: 'captured',
-      captured_amount: amount,
-    },
-  );
-}
-
-export async function voidPayment(db: Executor, payment: PaymentRow): Promise<PaymentOutcome> {
-  const result = await getPaymentProvider(payment.provider).void(callOf(payment, 'void'));
-  return settleOperation(db, payment, { kind: 'void', amount: 0, result }, { status: 'voided' });
-}
-
-export async function refundPayment(
-  db: Executor,
-  payment: PaymentRow,
-  amount: number,
-): Promise<PaymentOutcome> {
-  if (amount > payment.captured_amount - payment.refunded_amount) {
-    throw new ApiError(
-      422,
-      'refund_exceeds_captured',
-      'A refund cannot exceed what was captured and not yet refunded',
-    );
-  }
-  const result = await getPaymentProvider(payment.provider).refund({ ...callOf(payment, 'refund'), amount });
-  const refunded = payment.refunded_amount + amount;
-  return settleOperation(
-    db,
-    payment,
-    { kind: 'refund', amount, result },
-    {
-      refunded_amount: refunded,
-      status: refunded === payment.captured_amount ? 'refunded' : 'partially_refunded',
-    },
-  );
+  return { ok: true, payment: await setPayment(db, payment.id, { status: 'voided', last_error: null }) };
 }
 
 /** A payment whose checkout was given up: it will never be captured. */

@@ -38,8 +38,17 @@ export interface PaymentOperationsTable {
   succeeded: boolean;
   provider_reference: string | null;
   error: string | null;
+  /** `pending` while the provider call is in flight (claimed, outcome not yet recorded). */
+  status: PaymentOperationStatus;
+  attempted_at: Generated<Date>;
+  settled_at: Date | null;
+  /** Opaque to payments: what the caller needs to finish the operation after a crash. */
+  context: Record<string, unknown>;
   created_at: Generated<Date>;
 }
+
+export type PaymentOperationStatus = 'pending' | 'succeeded' | 'failed';
+export type PaymentOperationRow = Selectable<PaymentOperationsTable>;
 
 export type PaymentRow = Selectable<PaymentsTable>;
 

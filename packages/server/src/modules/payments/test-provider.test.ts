@@ -7,11 +7,12 @@ const secret = 'whsec_unit';
 const provider = createTestProvider(secret);
 const authorise = (token: string) =>
   provider.authorise({ paymentId: 'pay_1', amount: 500, currency: 'EUR', token });
-const call = (card: string) => ({
+let keys = 0;
+const call = (card: string, idempotencyKey = `k${++keys}`) => ({
   paymentId: 'pay_1',
-  reference: 'tpay_pay_1',
+  reference: `tpay_${card}`,
   data: { card },
-  idempotencyKey: 'k1',
+  idempotencyKey,
 });
 
 describe('test provider', () => {
@@ -46,6 +47,29 @@ describe('test provider', () => {
     expect(await provider.refund({ ...call('tok_fail_capture'), amount: 5 })).toMatchObject({ ok: true });
     expect(await provider.void(call('tok_fail_void'))).toMatchObject({ ok: false });
     expect(await provider.void(call('tok_visa'))).toMatchObject({ ok: true });
+  });
+
+  it('carries out a call once per idempotency key and replays the first answer', async () => {
+    const first = await provider.refund({ ...call('tok_mastercard', 'refund-1'), amount: 5 });
+    expect(await provider.refund({ ...call('tok_mastercard', 'refund-1'), amount: 5 })).toEqual(first);
+    const failed = await provider.capture({ ...call('tok_fail_capture', 'capture-1'), amount: 9 });
+    expect(await provider.capture({ ...call('tok_fail_capture', 'capture-1'), amount: 9 })).toEqual(failed);
+    await provider.refund({ ...call('tok_mastercard', 'refund-2'), amount: 7 });
+    expect(provider.carriedOut('tpay_tok_mastercard')).toEqual([
+      { kind: 'refund', reference: 'tpay_tok_mastercard', idempotencyKey: 'refund-1', amount: 5, ok: true },
+      { kind: 'refund', reference: 'tpay_tok_mastercard', idempotencyKey: 'refund-2', amount: 7, ok: true },
+    ]);
+    expect(
+      provider.carriedOut('tpay_tok_fail_capture').filter((op) => op.idempotencyKey === 'capture-1'),
+    ).toEqual([
+      {
+        kind: 'capture',
+        reference: 'tpay_tok_fail_capture',
+        idempotencyKey: 'capture-1',
+        amount: 9,
+        ok: false,
+      },
+    ]);
   });
 });
 

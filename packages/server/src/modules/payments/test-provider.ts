@@ -1,6 +1,7 @@
 import {
   type AuthoriseResult,
   type OperationResult,
+  type PaymentCall,
   type PaymentProvider,
   type WebhookEvent,
   WebhookRejected,
@@ -28,13 +29,55 @@ export const TEST_WEBHOOK_SIGNATURE_HEADER = 'merx-signature';
 const isTestToken = (token: string): token is TestCardToken => Object.hasOwn(TEST_CARD_TOKENS, token);
 const cardOf = (data: Record<string, unknown>) => String(data.card ?? '');
 
-export function createTestProvider(webhookSecret: string): PaymentProvider {
+/** An operation the test provider carried out (a replayed idempotency key adds none). */
+export interface TestProviderOperation {
+  kind: 'capture' | 'void' | 'refund';
+  reference: string;
+  idempotencyKey: string;
+  amount: number;
+  ok: boolean;
+}
+
+export interface TestPaymentProvider extends PaymentProvider {
+  /** What was carried out, oldest first: tests count provider calls with it. */
+  carriedOut(reference?: string): TestProviderOperation[];
+}
+
+// Like a real provider, the test provider keeps idempotency keys for a while, not forever.
+const REMEMBERED_KEYS = 10_000;
+
+export function createTestProvider(webhookSecret: string): TestPaymentProvider {
   const fails = (
     data: Record<string, unknown>,
     card: TestCardToken,
     error: string,
   ): OperationResult | null => (cardOf(data) === card ? { ok: false, error } : null);
+  const answers = new Map<string, OperationResult>();
+  const log: TestProviderOperation[] = [];
+  /** A call with a key seen before gets the first answer again and is not carried out twice. */
+  const once = (
+    kind: TestProviderOperation['kind'],
+    call: PaymentCall & { amount?: number },
+    carryOut: () => OperationResult,
+  ): OperationResult => {
+    const known = answers.get(call.idempotencyKey);
+    if (known) return known;
+    const result = carryOut();
+    answers.set(call.idempotencyKey, result);
+    if (answers.size > REMEMBERED_KEYS) answers.delete(answers.keys().next().value as string);
+    log.push({
+      kind,
+      reference: call.reference,
+      idempotencyKey: call.idempotencyKey,
+      amount: call.amount ?? 0,
+      ok: result.ok,
+    });
+    if (log.length > REMEMBERED_KEYS) log.shift();
+    return result;
+  };
   return {
+    carriedOut: (reference) =>
+      log.filter((entry) => reference === undefined || entry.reference === reference),
     id: 'test',
     async createSession({ paymentId }) {
       return { id: `tpsess_${paymentId}`, details: { tokens: TEST_CARD_TOKENS } };
@@ -78,28 +121,37 @@ export function createTestProvider(webhookSecret: string): PaymentProvider {
       }
       return { status: 'authorised', reference, data: { card: token } };
     },
-    async capture({ reference, data }) {
-      return (
-        fails(data, 'tok_fail_capture', 'The test card refuses captures') ?? {
-          ok: true,
-          reference: `${reference}_cap`,
-        }
+    async capture(call) {
+      return once(
+        'capture',
+        call,
+        () =>
+          fails(call.data, 'tok_fail_capture', 'The test card refuses captures') ?? {
+            ok: true,
+            reference: `${call.reference}_cap`,
+          },
       );
     },
-    async void({ reference, data }) {
-      return (
-        fails(data, 'tok_fail_void', 'The test card refuses voids') ?? {
-          ok: true,
-          reference: `${reference}_void`,
-        }
+    async void(call) {
+      return once(
+        'void',
+        call,
+        () =>
+          fails(call.data, 'tok_fail_void', 'The test card refuses voids') ?? {
+            ok: true,
+            reference: `${call.reference}_void`,
+          },
       );
     },
-    async refund({ reference, data, idempotencyKey }) {
-      return (
-        fails(data, 'tok_fail_refund', 'The test card refuses refunds') ?? {
-          ok: true,
-          reference: `${reference}_ref_${idempotencyKey}`,
-        }
+    async refund(call) {
+      return once(
+        'refund',
+        call,
+        () =>
+          fails(call.data, 'tok_fail_refund', 'The test card refuses refunds') ?? {
+            ok: true,
+            reference: `${call.reference}_ref_${call.idempotencyKey}`,
+          },
       );
     },
     verifyWebhook({ headers, rawBody, now }): WebhookEvent {

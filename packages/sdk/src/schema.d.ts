@@ -12007,7 +12007,7 @@ export interface paths {
         put?: never;
         /**
          * Capture the payment
-         * @description For channels that capture manually (or when automatic capture failed). One capture per order: a smaller `amount` releases the rest of the authorisation. Emits `order.paid`. 502 `payment_provider_error` when the provider refuses; nothing changes then.
+         * @description For channels that capture manually (or when automatic capture failed). One capture per order: a smaller `amount` releases the rest of the authorisation. Emits `order.paid`. 502 `payment_provider_error` when the provider refuses (kept in the payment operation log; the order is unchanged), 502 `payment_outcome_unknown` when it does not answer (retried with the same idempotency key later), 409 `payment_operation_in_progress` while another payment operation of the order is waiting for the provider.
          */
         post: {
             parameters: {
@@ -12128,7 +12128,7 @@ export interface paths {
         put?: never;
         /**
          * Refund part or all of the payment
-         * @description Refunds never exceed what was captured minus what was refunded already (422 `invalid_amount`). Concurrent refunds of one order queue on the order, so two of them cannot both pass that check. Emits `order.refunded`.
+         * @description Refunds never exceed what was captured minus what was refunded already (422 `invalid_amount`). One payment operation at a time per order: a refund sent while another is waiting for the provider answers 409 `payment_operation_in_progress` (retry it), so two refunds never both pass that check. Emits `order.refunded`; 502 as for capture.
          */
         post: {
             parameters: {
@@ -12250,7 +12250,7 @@ export interface paths {
         put?: never;
         /**
          * Cancel an order
-         * @description Only before anything shipped. Voids an uncaptured payment or refunds what was captured, and puts the stock back (or releases the holds of an order still awaiting payment). Emits `order.cancelled`.
+         * @description Only before anything shipped. Voids an uncaptured payment or refunds what was captured, and puts the stock back (or releases the holds of an order still awaiting payment). Emits `order.cancelled`. When the provider refuses the void or refund, nothing changes (502); 409 `payment_operation_in_progress` as for refunds.
          */
         post: {
             parameters: {

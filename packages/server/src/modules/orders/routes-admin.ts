@@ -92,7 +92,7 @@ export const orderAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Capture the payment',
         description:
-          'For channels that capture manually (or when automatic capture failed). One capture per order: a smaller `amount` releases the rest of the authorisation. Emits `order.paid`. 502 `payment_provider_error` when the provider refuses; nothing changes then.',
+          'For channels that capture manually (or when automatic capture failed). One capture per order: a smaller `amount` releases the rest of the authorisation. Emits `order.paid`. 502 `payment_provider_error` when the provider refuses (kept in the payment operation log; the order is unchanged), 502 `payment_outcome_unknown` when it does not answer (retried with the same idempotency key later), 409 `payment_operation_in_progress` while another payment operation of the order is waiting for the provider.',
         params,
         body: CaptureBody,
         response: actionResponses,
@@ -109,7 +109,7 @@ export const orderAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Refund part or all of the payment',
         description:
-          'Refunds never exceed what was captured minus what was refunded already (422 `invalid_amount`). Concurrent refunds of one order queue on the order, so two of them cannot both pass that check. Emits `order.refunded`.',
+          'Refunds never exceed what was captured minus what was refunded already (422 `invalid_amount`). One payment operation at a time per order: a refund sent while another is waiting for the provider answers 409 `payment_operation_in_progress` (retry it), so two refunds never both pass that check. Emits `order.refunded`; 502 as for capture.',
         params,
         body: RefundBody,
         response: actionResponses,
@@ -127,7 +127,7 @@ export const orderAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Cancel an order',
         description:
-          'Only before anything shipped. Voids an uncaptured payment or refunds what was captured, and puts the stock back (or releases the holds of an order still awaiting payment). Emits `order.cancelled`.',
+          'Only before anything shipped. Voids an uncaptured payment or refunds what was captured, and puts the stock back (or releases the holds of an order still awaiting payment). Emits `order.cancelled`. When the provider refuses the void or refund, nothing changes (502); 409 `payment_operation_in_progress` as for refunds.',
         params,
         body: CancelBody,
         response: actionResponses,

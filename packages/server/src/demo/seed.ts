@@ -105,8 +105,10 @@ export async function seedDemoCatalog(db: Db, options: SeedOptions = {}): Promis
   const importSeconds = importMs / 1000;
   // Fresh planner statistics: without them PostgreSQL plans the store list as a hash join
   // over the whole assortment (50 ms instead of 1 ms at 10k products), and PGlite never
-  // gathers them by itself (it runs no autovacuum).
-  await sql`ANALYZE`.execute(db);
+  // gathers them by itself (it runs no autovacuum). VACUUM as well: it marks the freshly
+  // written pages all-visible and merges GIN pending lists, which took a quarter off the CPU
+  // time of a search at 100k products; it took 4 s there.
+  await sql`VACUUM ANALYZE`.execute(db);
 
   const seconds = (Date.now() - started) / 1000;
   options.print?.(

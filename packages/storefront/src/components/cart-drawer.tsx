@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { useShop } from '../context.js';
 import { money } from '../format.js';
 import { Link, navigate } from '../router.js';
@@ -16,7 +16,9 @@ export function CartDrawer() {
   const panel = useRef<HTMLDivElement>(null);
   const opener = useRef<Element | null>(null);
 
-  useEffect(() => {
+  // A layout effect runs before the browser paints or handles another key: with a plain
+  // effect a fast Tab could move focus first, and the drawer then remembered the wrong opener.
+  useLayoutEffect(() => {
     if (drawerOpen) {
       opener.current = document.activeElement;
       panel.current?.focus();

@@ -47,6 +47,29 @@ async function ensureOwnerStaff(database: DatabaseHandle, print: (line: string) 
   );
 }
 
+// Several nodes started at once on a new PostgreSQL database would each see "no key yet".
+const FIRST_RUN_LOCK_ID = 7_413_003;
+
+/**
+ * Runs `setup` while holding a session advisory lock on a connection of its own, so one node
+ * does the first-run setup and the others wait, then find it done. PGlite is one process's
+ * single connection: nothing else can race it, and holding its only connection would deadlock.
+ */
+async function onePreparerAtATime(database: DatabaseHandle, setup: () => Promise<void>): Promise<void> {
+  if (database.kind !== 'postgres') return setup();
+  const client = await database.pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1, hashtext(current_schema()))', [FIRST_RUN_LOCK_ID]);
+    try {
+      await setup();
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1, hashtext(current_schema()))', [FIRST_RUN_LOCK_ID]);
+    }
+  } finally {
+    client.release();
+  }
+}
+
 /** Migrations and first-run setup: run once per start, before any process serves. */
 export async function prepareDatabase(
   database: DatabaseHandle,
@@ -56,6 +79,15 @@ export async function prepareDatabase(
 ): Promise<void> {
   const { applied } = await migrate(database.db);
   if (applied.length > 0) print(`Applied ${applied.length} migration(s)`);
+  await onePreparerAtATime(database, () => firstRunSetup(database, config, options, print));
+}
+
+async function firstRunSetup(
+  database: DatabaseHandle,
+  config: MerxConfig,
+  options: StartOptions,
+  print: (line: string) => void,
+): Promise<void> {
   await ensureAdminKey(database, config, print);
   await ensureOwnerStaff(database, print);
   if (options.seedDemo && (await listChannels(database.db)).length === 0) {

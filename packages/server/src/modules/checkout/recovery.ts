@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import type { Db, Executor } from '../../db/database.js';
 import { inTransaction } from '../../db/transaction.js';
+import { runInBackground } from '../../http/background.js';
 import { markPaymentFailed, paymentOfOrder, voidPayment } from '../payments/service.js';
 import type { PaymentRow } from '../payments/tables.js';
 import {
@@ -112,16 +113,11 @@ const RECOVER_EVERY_MS = 60_000;
 
 /** Runs the recovery in the background on every node (safe concurrently, see above). */
 export function startCheckoutRecovery(app: FastifyInstance): void {
-  let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    recoverStalledCheckouts(app.merx.db)
-      .catch((error: unknown) => app.log.error({ err: error }, 'checkout recovery failed'))
-      .finally(() => {
-        running = false;
-      });
-  }, RECOVER_EVERY_MS);
-  timer.unref();
-  app.addHook('onClose', async () => clearInterval(timer));
+  runInBackground(app, {
+    name: 'checkout recovery',
+    everyMs: RECOVER_EVERY_MS,
+    run: async () => {
+      await recoverStalledCheckouts(app.merx.db);
+    },
+  });
 }

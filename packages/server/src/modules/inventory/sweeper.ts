@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { runInBackground } from '../../http/background.js';
 import { pruneSettledReservations, sweepExpiredReservations } from './reservations.js';
 
 const SWEEP_EVERY_MS = 30_000;
@@ -11,17 +12,12 @@ const SWEEP_EVERY_MS = 30_000;
  * Safe on several nodes at once.
  */
 export function startReservationSweeper(app: FastifyInstance): void {
-  let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    sweepExpiredReservations(app.merx.db)
-      .then(() => pruneSettledReservations(app.merx.db, app.merx.config.reservationRetentionDays))
-      .catch((error: unknown) => app.log.error({ err: error }, 'reservation sweep failed'))
-      .finally(() => {
-        running = false;
-      });
-  }, SWEEP_EVERY_MS);
-  timer.unref();
-  app.addHook('onClose', async () => clearInterval(timer));
+  runInBackground(app, {
+    name: 'reservation sweep',
+    everyMs: SWEEP_EVERY_MS,
+    run: async () => {
+      await sweepExpiredReservations(app.merx.db);
+      await pruneSettledReservations(app.merx.db, app.merx.config.reservationRetentionDays);
+    },
+  });
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../db/database.js';
+import { runInBackground } from '../../http/background.js';
 import { PENDING_OPERATION_TIMEOUT_SECONDS, staleOperations } from '../payments/operations.js';
 import { recoverOperation } from './actions.js';
 
@@ -28,19 +29,12 @@ export async function recoverPaymentOperations(
 const RECOVER_EVERY_MS = 60_000;
 
 export function startPaymentOperationRecovery(app: FastifyInstance): void {
-  let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    recoverPaymentOperations(app.merx.db)
-      .then(({ errors }) => {
-        for (const error of errors) app.log.error({ err: error }, 'payment operation recovery failed');
-      })
-      .catch((error: unknown) => app.log.error({ err: error }, 'payment operation recovery failed'))
-      .finally(() => {
-        running = false;
-      });
-  }, RECOVER_EVERY_MS);
-  timer.unref();
-  app.addHook('onClose', async () => clearInterval(timer));
+  runInBackground(app, {
+    name: 'payment operation recovery',
+    everyMs: RECOVER_EVERY_MS,
+    run: async () => {
+      const { errors } = await recoverPaymentOperations(app.merx.db);
+      for (const error of errors) app.log.error({ err: error }, 'payment operation recovery failed');
+    },
+  });
 }

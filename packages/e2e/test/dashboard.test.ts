@@ -202,6 +202,35 @@ describe('merchant dashboard in a real browser', () => {
     await context.close();
   });
 
+  it('refunds part of an order from the order page, and refuses more than is left', async () => {
+    const paid = (
+      await shop.admin.get('/admin/v1/orders', { params: { query: { limit: 5, status: 'paid' } } })
+    ).data;
+    const order = paid.at(-1);
+    if (!order) throw new Error('no paid order to refund');
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await logIn(page, staff.owner);
+    await page.goto(`${shop.url}/admin/#/orders/${order.id}`);
+    await page.getByRole('heading', { name: `Order #${order.number}` }).waitFor();
+    const refundForm = page.getByRole('form', { name: 'Refund' });
+    await refundForm.getByLabel(/Refund amount/).fill('1.00');
+    await refundForm.getByLabel('Reason').fill('scratched box');
+    await refundForm.getByRole('button', { name: 'Refund' }).click();
+    await page.getByRole('status').filter({ hasText: 'Refund issued' }).waitFor();
+    const after = await shop.admin.get('/admin/v1/orders/{id}', { params: { path: { id: order.id } } });
+    expect(after).toMatchObject({ status: 'partially_refunded', refunded_amount: 100 });
+
+    const tooMuch = ((order.captured_amount - 100 + 1) / 100).toFixed(2);
+    await refundForm.getByLabel(/Refund amount/).fill(tooMuch);
+    await refundForm.getByRole('button', { name: 'Refund' }).click();
+    await page.getByRole('alert').filter({ hasText: 'exceeds the' }).waitFor();
+    const unchanged = await shop.admin.get('/admin/v1/orders/{id}', { params: { path: { id: order.id } } });
+    expect(unchanged.refunded_amount).toBe(100);
+    await screenshot(page, 'dashboard-order-refund');
+    await context.close();
+  });
+
   it('a support-role staff member cannot open the product editor nor call the product API', async () => {
     const context = await newContext(browser);
     const page = await context.newPage();

@@ -10,6 +10,7 @@ import { loadConfig } from './config.js';
 import { openDatabase } from './db/connection.js';
 import { migrate } from './db/migrate.js';
 import { registerRecsRebuildCommand } from './modules/personalisation/cli.js';
+import { registerSearchCommands } from './modules/search/cli.js';
 import { startServer } from './server.js';
 
 const program = new Command().name('merx').description('Merx headless commerce engine').showHelpAfterError();
@@ -53,5 +54,6 @@ registerKeysCommands(program, defaultCommandContext);
 const recs = program.command('recs').description('Recommendations: offline evaluation and rebuilds');
 registerRecsEvalCommand(recs, defaultCommandContext);
 registerRecsRebuildCommand(recs, defaultCommandContext);
+registerSearchCommands(program, defaultCommandContext);
 
 await program.parseAsync(process.argv);

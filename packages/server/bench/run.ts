@@ -174,6 +174,11 @@ async function main() {
       console.log(
         `${scenario.name.padEnd(18)} ${fmt(load.requestsPerSecond).padStart(7)} req/s  p50 ${fmt(load.p50Ms, 1).padStart(5)} ms  p99 ${fmt(load.p99Ms, 1).padStart(5)} ms  errors ${load.errors}  non-2xx ${load.non2xx}  peak RSS ${peakRssMb === null ? 'n/a' : `${fmt(peakRssMb)} MB`}  load avg ${fmt(loadAverage, 1)}  CPU/req ${cpuText(cpuPerRequest)}`,
       );
+      if ('steps' in load)
+        for (const { step, count, p50Ms, p99Ms } of load.steps)
+          console.log(
+            `${''.padEnd(18)} ${step.padEnd(44)} n ${String(count).padStart(5)}  p50 ${fmt(p50Ms, 1).padStart(6)} ms  p99 ${fmt(p99Ms, 1).padStart(6)} ms`,
+          );
       if (journeys)
         console.log(
           `${''.padEnd(18)} ${fmt(journeys.perSecond, 1).padStart(7)} ${journeys.label}/s  ${journeys.label} p50 ${fmt(journeys.p50Ms)} ms  p99 ${fmt(journeys.p99Ms)} ms  (${journeys.total} ${journeys.label}, CPU ms each ${fmt((cpu.serverMs + cpu.databaseMs) / Math.max(1, journeys.total), 1)})`,

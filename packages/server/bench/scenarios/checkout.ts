@@ -11,7 +11,18 @@ const percentile = (sorted: number[], p: number) =>
 
 type Call = (method: string, path: string, key: string, body?: unknown) => Promise<any>;
 
-function caller(baseUrl: string, requestTimes: number[] | null, failures: { count: number }): Call {
+/** Request latencies by journey step ("POST /store/v1/carts/{id}/lines"), for the per-step table. */
+type StepTimes = Map<string, number[]>;
+
+const stepOf = (method: string, path: string) =>
+  `${method} ${path.replace(/\/(cart|cali)_[0-9a-z]+/g, '/{id}').replace(/\?.*$/, '')}`;
+
+function caller(
+  baseUrl: string,
+  requestTimes: number[] | null,
+  failures: { count: number },
+  steps?: StepTimes,
+): Call {
   return async (method, path, key, body) => {
     const started = performance.now();
     const response = await fetch(`${baseUrl}${path}`, {
@@ -20,7 +31,12 @@ function caller(baseUrl: string, requestTimes: number[] | null, failures: { coun
       body: body ? JSON.stringify(body) : undefined,
     });
     const text = await response.text();
-    requestTimes?.push(performance.now() - started);
+    const elapsed = performance.now() - started;
+    requestTimes?.push(elapsed);
+    if (steps) {
+      const step = stepOf(method, path);
+      steps.set(step, [...(steps.get(step) ?? []), elapsed]);
+    }
     if (!response.ok) {
       failures.count++;
       throw new Error(`${method} ${path} → ${response.status} ${text.slice(0, 200)}`);
@@ -113,7 +129,8 @@ function checkoutJourney(name: string, reservationPoint: string, description: st
         async drive({ durationS, connections }): Promise<JourneyResult> {
           const requestTimes: number[] = [];
           const failures = { count: 0 };
-          const call = caller(target.baseUrl, requestTimes, failures);
+          const steps: StepTimes = new Map();
+          const call = caller(target.baseUrl, requestTimes, failures, steps);
           const orderTimes: number[] = [];
           let next = 0;
           let firstError = '';
@@ -148,6 +165,10 @@ function checkoutJourney(name: string, reservationPoint: string, description: st
           if (firstError) console.error(`${name}: first error: ${firstError}`);
           orderTimes.sort((a, b) => a - b);
           requestTimes.sort((a, b) => a - b);
+          const sortedSteps = [...steps].map(([step, times]) => {
+            times.sort((a, b) => a - b);
+            return { step, count: times.length, p50Ms: percentile(times, 50), p99Ms: percentile(times, 99) };
+          });
           const load: LoadResult = {
             requestsPerSecond: requestTimes.length / seconds,
             p50Ms: percentile(requestTimes, 50),
@@ -166,6 +187,7 @@ function checkoutJourney(name: string, reservationPoint: string, description: st
               p50Ms: percentile(orderTimes, 50),
               p99Ms: percentile(orderTimes, 99),
             },
+            steps: sortedSteps,
           };
         },
       };

@@ -27,6 +27,8 @@ export interface RequestScenario {
 export interface JourneyResult extends LoadResult {
   /** Completed journeys (e.g. orders placed) and their own latency. */
   journeys: { total: number; perSecond: number; p50Ms: number; p99Ms: number; label: string };
+  /** Latency per kind of request in the journey: under load, a step's share of the time. */
+  steps: Array<{ step: string; count: number; p50Ms: number; p99Ms: number }>;
 }
 
 /**

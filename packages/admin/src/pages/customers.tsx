@@ -1,10 +1,10 @@
 import type { components } from '@merx/sdk';
 import { useState } from 'preact/hooks';
 import { dateTime } from '../format.js';
+import { Filters, Pager, useCursorList } from '../list.js';
 import { ErrorNote, Field, Loading, Page, Status, useAction, useDashboard } from '../ui.js';
 import { useAsync } from '../use-async.js';
 
-type Customer = components['schemas']['AdminCustomer'];
 type Segment = components['schemas']['Segment'];
 
 const EXAMPLE_RULES = JSON.stringify(
@@ -16,30 +16,20 @@ const EXAMPLE_RULES = JSON.stringify(
 function CustomerList() {
   const { client } = useDashboard();
   const [q, setQ] = useState('');
-  const [cursor, setCursor] = useState<string | undefined>(undefined);
-  const [rows, setRows] = useState<Customer[]>([]);
-  const page = useAsync(async () => {
-    const result = await client.get('/admin/v1/customers', {
-      params: { query: { limit: 25, cursor, q: q || undefined } },
-    });
-    setRows((previous) => (cursor ? [...previous, ...result.data] : result.data));
-    return result;
-  }, [q, cursor]);
+  const list = useCursorList(
+    (cursor) =>
+      client.get('/admin/v1/customers', { params: { query: { limit: 25, cursor, q: q || undefined } } }),
+    [q],
+  );
+  const { page, rows, filter } = list;
   return (
     <section aria-labelledby="customers-title">
       <h2 id="customers-title">Customers</h2>
-      <form class="filters" aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
+      <Filters>
         <Field label="Search email or name">
-          <input
-            type="search"
-            value={q}
-            onInput={(e) => {
-              setCursor(undefined);
-              setQ(e.currentTarget.value);
-            }}
-          />
+          <input type="search" value={q} onInput={(e) => filter(() => setQ(e.currentTarget.value))} />
         </Field>
-      </form>
+      </Filters>
       {page.status === 'error' && <ErrorNote error={page.error} />}
       <table>
         <thead>
@@ -63,16 +53,7 @@ function CustomerList() {
           ))}
         </tbody>
       </table>
-      {page.status === 'loading' && <Loading what="customers" />}
-      {page.data?.has_more && (
-        <button
-          type="button"
-          class="secondary"
-          onClick={() => setCursor(page.data?.next_cursor ?? undefined)}
-        >
-          Load more
-        </button>
-      )}
+      <Pager list={list} what="customers" />
     </section>
   );
 }

@@ -1,8 +1,9 @@
 import type { components } from '@merx/sdk';
 import { useState } from 'preact/hooks';
 import { dateTime, money } from '../format.js';
+import { Filters, Pager, useCursorList } from '../list.js';
 import { href } from '../router.js';
-import { Badge, ErrorNote, Field, Loading, Page, useDashboard } from '../ui.js';
+import { Badge, ErrorNote, Field, Page, useDashboard } from '../ui.js';
 import { useAsync } from '../use-async.js';
 
 type OrderSummary = components['schemas']['OrderSummary'];
@@ -32,33 +33,29 @@ export function OrdersPage() {
   const [channelId, setChannelId] = useState('');
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
-  const [cursor, setCursor] = useState<string | undefined>(undefined);
-  const [rows, setRows] = useState<OrderSummary[]>([]);
   const channels = useAsync(
     async () => (can('channels:read') ? (await client.get('/admin/v1/channels')).data : []),
     [],
   );
-  const page = useAsync(async () => {
-    const query = {
-      limit: 25,
-      cursor,
-      q: q || undefined,
-      status: status || undefined,
-      channel_id: channelId || undefined,
-      created_after: dayStart(from),
-      created_before: dayEnd(to),
-    };
-    const result = await client.get('/admin/v1/orders', { params: { query } });
-    setRows((previous) => (cursor ? [...previous, ...result.data] : result.data));
-    return result;
-  }, [q, status, channelId, from, to, cursor]);
-  const filter = (set: () => void) => {
-    setCursor(undefined);
-    set();
-  };
+  const list = useCursorList(
+    async (cursor) => {
+      const query = {
+        limit: 25,
+        cursor,
+        q: q || undefined,
+        status: status || undefined,
+        channel_id: channelId || undefined,
+        created_after: dayStart(from),
+        created_before: dayEnd(to),
+      };
+      return client.get('/admin/v1/orders', { params: { query } });
+    },
+    [q, status, channelId, from, to],
+  );
+  const { page, rows, filter } = list;
   return (
     <Page title="Orders">
-      <form class="filters" aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
+      <Filters>
         <Field label="Search number or email">
           <input type="search" value={q} onInput={(e) => filter(() => setQ(e.currentTarget.value))} />
         </Field>
@@ -93,7 +90,7 @@ export function OrdersPage() {
         <Field label="Placed until">
           <input type="date" value={to} onInput={(e) => filter(() => setTo(e.currentTarget.value))} />
         </Field>
-      </form>
+      </Filters>
       {page.status === 'error' && <ErrorNote error={page.error} />}
       <table>
         <thead>
@@ -121,17 +118,7 @@ export function OrdersPage() {
           ))}
         </tbody>
       </table>
-      {page.status === 'loading' && <Loading what="orders" />}
-      {page.status === 'done' && rows.length === 0 && <p class="muted">No orders match.</p>}
-      {page.data?.has_more && (
-        <button
-          type="button"
-          class="secondary"
-          onClick={() => setCursor(page.data?.next_cursor ?? undefined)}
-        >
-          Load more
-        </button>
-      )}
+      <Pager list={list} what="orders" empty="No orders match." />
     </Page>
   );
 }

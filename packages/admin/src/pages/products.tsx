@@ -1,9 +1,9 @@
 import type { components } from '@merx/sdk';
 import { useState } from 'preact/hooks';
 import { money } from '../format.js';
+import { Filters, Pager, useCursorList } from '../list.js';
 import { href } from '../router.js';
-import { Badge, ErrorNote, Field, Loading, Page, useDashboard } from '../ui.js';
-import { useAsync } from '../use-async.js';
+import { Badge, ErrorNote, Field, Page, useDashboard } from '../ui.js';
 
 type Product = components['schemas']['Product'];
 type Status = 'draft' | 'published' | 'archived';
@@ -23,19 +23,14 @@ export function ProductsPage() {
   const { client, can } = useDashboard();
   const [q, setQ] = useState('');
   const [status, setStatus] = useState<Status | ''>('');
-  const [cursor, setCursor] = useState<string | undefined>(undefined);
-  const [pages, setPages] = useState<Product[]>([]);
-  const page = useAsync(async () => {
-    const result = await client.get('/admin/v1/products', {
-      params: { query: { limit: 25, cursor, ...(q ? { q } : {}), ...(status ? { status } : {}) } },
-    });
-    setPages((previous) => (cursor ? [...previous, ...result.data] : result.data));
-    return result;
-  }, [q, status, cursor]);
-  const search = (next: () => void) => {
-    setCursor(undefined);
-    next();
-  };
+  const list = useCursorList(
+    (cursor) =>
+      client.get('/admin/v1/products', {
+        params: { query: { limit: 25, cursor, ...(q ? { q } : {}), ...(status ? { status } : {}) } },
+      }),
+    [q, status],
+  );
+  const { page, rows, filter } = list;
   return (
     <Page
       title="Products"
@@ -47,14 +42,14 @@ export function ProductsPage() {
         )
       }
     >
-      <form class="filters" aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
+      <Filters>
         <Field label="Search title or handle">
-          <input type="search" value={q} onInput={(e) => search(() => setQ(e.currentTarget.value))} />
+          <input type="search" value={q} onInput={(e) => filter(() => setQ(e.currentTarget.value))} />
         </Field>
         <Field label="Status">
           <select
             value={status}
-            onChange={(e) => search(() => setStatus(e.currentTarget.value as Status | ''))}
+            onChange={(e) => filter(() => setStatus(e.currentTarget.value as Status | ''))}
           >
             <option value="">Any</option>
             <option value="published">Published</option>
@@ -62,7 +57,7 @@ export function ProductsPage() {
             <option value="archived">Archived</option>
           </select>
         </Field>
-      </form>
+      </Filters>
       {page.status === 'error' && <ErrorNote error={page.error} />}
       <table>
         <thead>
@@ -74,7 +69,7 @@ export function ProductsPage() {
           </tr>
         </thead>
         <tbody>
-          {pages.map((product) => (
+          {rows.map((product) => (
             <tr key={product.id}>
               <td>
                 <a href={href(`products/${product.id}`)}>{product.title}</a>
@@ -90,17 +85,7 @@ export function ProductsPage() {
           ))}
         </tbody>
       </table>
-      {page.status === 'loading' && <Loading what="products" />}
-      {page.status === 'done' && pages.length === 0 && <p class="muted">No products match.</p>}
-      {page.data?.has_more && (
-        <button
-          type="button"
-          class="secondary"
-          onClick={() => setCursor(page.data?.next_cursor ?? undefined)}
-        >
-          Load more
-        </button>
-      )}
+      <Pager list={list} what="products" empty="No products match." />
     </Page>
   );
 }

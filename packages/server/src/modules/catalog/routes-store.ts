@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { channelCurrency } from '../../http/channel-currency.js';
 import { FieldsQuery } from '../../http/heads.js';
-import { ApiError, notFound } from '../../http/problem.js';
+import { notFound } from '../../http/problem.js';
 import { Currency, errorResponses, MinorUnits, Page, PageQuery } from '../../http/schemas.js';
 import { getAvailability, presentAvailability } from '../inventory/availability.js';
 import type { PriceScope } from '../pricing/sql.js';
@@ -25,13 +26,7 @@ const CurrencyQuery = Type.Optional(
 
 /** The channel's prices in the requested currency, for an anonymous shopper. */
 function priceScope(request: FastifyRequest, currency: string | undefined): PriceScope {
-  const channel = request.channel;
-  const chosen = currency ?? channel.defaultCurrency;
-  if (!channel.currencies.includes(chosen))
-    throw new ApiError(400, 'invalid_request', `This channel sells in ${channel.currencies.join(', ')}`, {
-      errors: [{ field: '/querystring/currency', message: 'is not one of the channel’s currencies' }],
-    });
-  return { channelId: channel.id, currency: chosen, now: new Date() };
+  return { channelId: request.channel.id, currency: channelCurrency(request, currency), now: new Date() };
 }
 
 function parseOptions(pairs: string[] | undefined) {

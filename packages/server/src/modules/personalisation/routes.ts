@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { inTransaction } from '../../db/transaction.js';
+import { channelCurrency } from '../../http/channel-currency.js';
 import { ApiError } from '../../http/problem.js';
 import { errorResponses } from '../../http/schemas.js';
 import { authorizeCart, cartAccessOf } from '../cart/index.js';
@@ -24,16 +25,6 @@ import {
 import { deleteShopperData, exportShopperData, stitchVisitorToCustomer, trackEvents } from './tracking.js';
 
 const tags = ['Personalisation'];
-
-function currencyOf(request: FastifyRequest, currency: string | undefined): string {
-  const channel = request.channel;
-  const chosen = currency ?? channel.defaultCurrency;
-  if (!channel.currencies.includes(chosen))
-    throw new ApiError(400, 'invalid_request', `This channel sells in ${channel.currencies.join(', ')}`, {
-      errors: [{ field: '/querystring/currency', message: 'is not one of the channel’s currencies' }],
-    });
-  return chosen;
-}
 
 function intentOf(query: { intent?: Intent; product?: string; cart?: string }): Intent {
   const intent = query.intent ?? (query.cart ? 'complementary' : query.product ? 'related' : undefined);
@@ -126,7 +117,7 @@ Lists are short (\`limit\` ≤ 20) and may be shorter when few candidates are on
         basket,
         limit: query.limit,
         channelId: request.channel.id,
-        currency: currencyOf(request, query.currency),
+        currency: channelCurrency(request, query.currency),
         customerGroupIds: customer?.groupIds ?? [],
         segmentIds: customer ? await getCustomerSegmentIds(db, customer.id) : [],
       });

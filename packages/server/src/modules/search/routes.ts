@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { channelCurrency } from '../../http/channel-currency.js';
 import { ApiError } from '../../http/problem.js';
 import { errorResponses } from '../../http/schemas.js';
 import { shopperAffinities } from './affinities.js';
@@ -10,16 +10,6 @@ import { searchProducts } from './service.js';
 import { suggest } from './suggest.js';
 
 const tags = ['Search'];
-
-function channelCurrency(request: FastifyRequest, currency: string | undefined): string {
-  const channel = request.channel;
-  const chosen = currency ?? channel.defaultCurrency;
-  if (!channel.currencies.includes(chosen))
-    throw new ApiError(400, 'invalid_request', `This channel sells in ${channel.currencies.join(', ')}`, {
-      errors: [{ field: '/querystring/currency', message: 'is not one of the channel’s currencies' }],
-    });
-  return chosen;
-}
 
 function parseOptions(pairs: string[] | undefined) {
   return pairs?.map((pair) => {

@@ -1,10 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runMerx } from '../../test/cli.js';
 import { startTestServer, type TestServer } from '../../test/harness.js';
-import type { CommandContext } from './context.js';
 import { registerImportCommand } from './import.js';
 import { registerKeysCommands } from './keys.js';
 import { registerSeedCommand } from './seed.js';
@@ -25,22 +24,8 @@ afterAll(async () => {
 });
 
 /** Runs `merx <args>` through the real commander wiring against the test database. */
-async function merx(...args: string[]) {
-  const printed: string[] = [];
-  const failures: string[] = [];
-  const context: CommandContext = {
-    database: async () => ({ handle: server.database, release: async () => {} }),
-    print: (line) => printed.push(line),
-    fail: (message) => failures.push(message),
-    interactive: false,
-  };
-  const program = new Command().exitOverride();
-  registerSeedCommand(program, () => context);
-  registerImportCommand(program, () => context);
-  registerKeysCommands(program, () => context);
-  await program.parseAsync(['node', 'merx', ...args]);
-  return { output: printed.join('\n'), failures };
-}
+const merx = (...args: string[]) =>
+  runMerx(server, [registerSeedCommand, registerImportCommand, registerKeysCommands], args);
 
 const keyOf = (output: string, channel: string) =>
   new RegExp(`${channel}\\s+\\(\\w+\\) publishable key: (pk_\\S+)`).exec(output)?.[1] as string;

@@ -1,7 +1,6 @@
-import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runMerx } from '../../../test/cli.js';
 import { startTestServer, type TestServer } from '../../../test/harness.js';
-import type { CommandContext } from '../../commands/context.js';
 import { session, signedInCustomer } from '../cart/test-support.js';
 import { checkout, newCart } from '../checkout/test-support.js';
 import { registerRecsRebuildCommand } from './cli.js';
@@ -312,19 +311,13 @@ describe('personalised search ranking', () => {
 
 describe('merx recs rebuild', () => {
   it('rebuilds through the CLI, reporting each stage', async () => {
-    const printed: string[] = [];
-    const failures: string[] = [];
-    const context: CommandContext = {
-      database: async () => ({ handle: server.database, release: async () => {} }),
-      print: (line) => printed.push(line),
-      fail: (message) => failures.push(message),
-      interactive: false,
-    };
-    const program = new Command().exitOverride();
-    registerRecsRebuildCommand(program.command('recs'), () => context);
-    await program.parseAsync(['node', 'merx', 'recs', 'rebuild']);
+    const { output, failures } = await runMerx(
+      server,
+      [(program, context) => registerRecsRebuildCommand(program.command('recs'), context)],
+      ['recs', 'rebuild'],
+    );
     expect(failures).toEqual([]);
-    expect(printed.join('\n')).toMatch(
+    expect(output).toMatch(
       /^Rebuilt recommendations from \d+ orders: \d+ products bought, \d+ co-purchase pairs/,
     );
 

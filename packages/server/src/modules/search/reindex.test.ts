@@ -1,8 +1,7 @@
-import { Command } from 'commander';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runMerx } from '../../../test/cli.js';
 import { startTestServer, type TestServer, unique } from '../../../test/harness.js';
-import type { CommandContext } from '../../commands/context.js';
 import { importProducts } from '../catalog/import.js';
 import { registerSearchCommands } from './cli.js';
 import { reindexSearch } from './reindex.js';
@@ -57,19 +56,9 @@ describe('merx search reindex', () => {
     });
     expect(await titles(word)).toEqual([`${word} Chair`, `${word} Table`]);
 
-    const printed: string[] = [];
-    const failures: string[] = [];
-    const context: CommandContext = {
-      database: async () => ({ handle: server.database, release: async () => {} }),
-      print: (line) => printed.push(line),
-      fail: (message) => failures.push(message),
-      interactive: false,
-    };
-    const program = new Command().exitOverride();
-    registerSearchCommands(program, () => context);
-    await program.parseAsync(['node', 'merx', 'search', 'reindex']);
+    const { output, failures } = await runMerx(server, [registerSearchCommands], ['search', 'reindex']);
     expect(failures).toEqual([]);
-    expect(printed.join('\n')).toMatch(/^Reindexed \d+ products in [\d.]+ s; removed 1 orphaned documents$/);
+    expect(output).toMatch(/^Reindexed \d+ products in [\d.]+ s; removed 1 orphaned documents$/);
     expect(await titles(word)).toEqual([`${word} Lamp`, `${word} Sofa`]);
 
     const progress: number[] = [];

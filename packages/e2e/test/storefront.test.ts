@@ -322,6 +322,46 @@ describe('storefront in a real browser', () => {
     await context.close();
   });
 
+  it('a price raised after the shopper saw the total is refused at payment, shown, then paid at the new total', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    // A stalled live connection: the page keeps showing the old total until it asks again.
+    await page.route(/\/store\/v1\/carts\/[^/]+\/stream/, () => {});
+    await addToCartFromProductPage(page);
+    const line = page
+      .getByRole('dialog', { name: 'Your cart' })
+      .getByRole('list', { name: 'Cart items' })
+      .getByRole('listitem')
+      .first();
+    const variantId = (await line.getAttribute('data-variant'))!;
+    await fillCheckoutDetails(page, 'raised@example.com');
+    await page.getByRole('radio', { name: /succeeds/ }).check();
+    const payButton = page.getByRole('button', { name: /^Pay / });
+    const shown = await payButton.textContent();
+
+    const prices = await shop.admin.get('/admin/v1/variants/{id}/prices', {
+      params: { path: { id: variantId } },
+    });
+    const price = prices.data.find((entry) => entry.currency === 'EUR' && entry.channel_id === null)!;
+    await shop.admin.patch('/admin/v1/prices/{id}', {
+      params: { path: { id: price.id } },
+      body: { amount: price.amount + 500 },
+    });
+
+    await payButton.click();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: /total changed/ })
+      .waitFor();
+    // The refusal re-read the cart: the button now names the new total.
+    await expect.poll(() => payButton.textContent()).not.toBe(shown);
+    await screenshot(page, 'storefront-total-changed');
+
+    await payButton.click();
+    await page.getByRole('heading', { name: 'Thank you for your order!' }).waitFor();
+    await context.close();
+  });
+
   it('category pages filter with facets and sort, keeping the choice in the URL', async () => {
     const context = await newContext(browser);
     const page = await context.newPage();

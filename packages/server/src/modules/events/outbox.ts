@@ -42,17 +42,30 @@ export const EVENTS_NOTIFY_CHANNEL = 'merx_events';
  * so listeners never see an event whose change rolled back.
  */
 export async function emitEvent(tx: Executor, event: NewEvent): Promise<EventRow> {
-  const row = await tx
+  const [row] = await emitEvents(tx, [event]);
+  return row as EventRow;
+}
+
+/**
+ * Writes several events in one multi-row INSERT, in the order given: the seq trigger fires
+ * row by row in VALUES order, so their seqs ascend as the array does. Returns them in that order.
+ */
+export async function emitEvents(tx: Executor, events: readonly NewEvent[]): Promise<EventRow[]> {
+  if (events.length === 0) return [];
+  const ids = events.map(() => newId('evt'));
+  const rows = await tx
     .insertInto('events')
-    .values({
-      id: newId('evt'),
-      type: event.type,
-      resource_type: event.resourceType,
-      resource_id: event.resourceId,
-      channel_id: event.channelId ?? null,
-      customer_id: event.customerId ?? null,
-      data: JSON.stringify(event.data) as never,
-    })
+    .values(
+      events.map((event, i) => ({
+        id: ids[i] as string,
+        type: event.type,
+        resource_type: event.resourceType,
+        resource_id: event.resourceId,
+        channel_id: event.channelId ?? null,
+        customer_id: event.customerId ?? null,
+        data: JSON.stringify(event.data) as never,
+      })),
+    )
     // Not the data: the caller has it, and a whole cart need not travel back and be parsed.
     .returning([
       'seq',
@@ -65,6 +78,12 @@ export async function emitEvent(tx: Executor, event: NewEvent): Promise<EventRow
       'xid',
       'created_at',
     ])
-    .executeTakeFirstOrThrow();
-  return { ...row, data: event.data };
+    .execute();
+  // RETURNING promises no order; the IDs put the rows back in the caller's.
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return events.map((event, i) => {
+    const row = byId.get(ids[i] as string);
+    if (!row) throw new Error(`Event ${ids[i]} was not returned by its INSERT`);
+    return { ...row, data: event.data };
+  });
 }

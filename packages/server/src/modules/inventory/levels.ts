@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
-import { emitEvent } from '../events/outbox.js';
+import { emitEvents, type NewEvent } from '../events/outbox.js';
 import type { InventoryLevelRow } from './tables.js';
 
 export interface LevelState {
@@ -10,6 +10,12 @@ export interface LevelState {
   reserved: number;
   allowBackorder: boolean;
   lowStockThreshold: number | null;
+}
+
+/** A cart's or an order's reservations, as a column of `inventory_reservations` and its value. */
+export interface HeldBy {
+  column: 'cart_id' | 'order_id';
+  value: string;
 }
 
 const keyOf = (variantId: string, locationId: string) => `${variantId}\u0000${locationId}`;
@@ -49,18 +55,47 @@ export class LockedLevels {
     }
   }
 
-  static async lock(tx: Executor, variantIds: Iterable<string>): Promise<LockedLevels> {
+  /**
+   * `heldBy` also locks the levels of every variant that cart or order holds, read inside
+   * the locking statement: the holder's reservations can then be read once, under the locks.
+   */
+  static async lock(tx: Executor, variantIds: Iterable<string>, heldBy?: HeldBy): Promise<LockedLevels> {
     const ids = [...new Set(variantIds)].sort();
-    if (ids.length === 0) return new LockedLevels([]);
+    if (ids.length === 0 && !heldBy) return new LockedLevels([]);
     const rows = await tx
       .selectFrom('inventory_levels')
       .selectAll()
-      .where('variant_id', 'in', ids)
+      .where((eb) =>
+        eb.or([
+          ...(ids.length > 0 ? [eb('variant_id', 'in', ids)] : []),
+          ...(heldBy
+            ? [
+                eb(
+                  'variant_id',
+                  'in',
+                  eb
+                    .selectFrom('inventory_reservations')
+                    .select('inventory_reservations.variant_id')
+                    .where(heldBy.column, '=', heldBy.value)
+                    .where('status', '=', 'active'),
+                ),
+              ]
+            : []),
+        ]),
+      )
       .orderBy('variant_id')
       .orderBy('location_id')
       .forUpdate()
       .execute();
     return new LockedLevels(rows);
+  }
+
+  isEmpty(): boolean {
+    return this.current.size === 0;
+  }
+
+  variantIds(): Set<string> {
+    return new Set([...this.current.values()].map((level) => level.variantId));
   }
 
   get(variantId: string, locationId: string): LevelState | undefined {
@@ -70,6 +105,18 @@ export class LockedLevels {
   /** A variant is tracked once it has a level anywhere; untracked variants are unlimited. */
   isTracked(variantId: string): boolean {
     for (const level of this.current.values()) if (level.variantId === variantId) return true;
+    return false;
+  }
+
+  /**
+   * Whether the variant may sell beyond stock. `allow_backorder` is copied from the variant
+   * onto each of its levels (and changed on both under these locks), so the locked rows
+   * answer without another read and agree with the CHECK that guards the level.
+   */
+  allowsBackorder(variantId: string): boolean {
+    for (const level of this.current.values()) {
+      if (level.variantId === variantId && level.allowBackorder) return true;
+    }
     return false;
   }
 
@@ -126,23 +173,35 @@ export class LockedLevels {
     return lapsed.length;
   }
 
-  /** Writes changed levels back and emits `inventory.changed` / `inventory.low` for each. */
+  /**
+   * Writes changed levels back in one statement and emits `inventory.changed` /
+   * `inventory.low` for each in one more, level by level in lock order.
+   */
   async flush(tx: Executor, reason: string): Promise<LevelState[]> {
-    const changed: LevelState[] = [];
+    const changed: Array<{ key: string; before: LevelState; level: LevelState }> = [];
     for (const [key, level] of this.current) {
       const before = this.original.get(key);
       if (!before || (before.onHand === level.onHand && before.reserved === level.reserved)) continue;
-      await tx
-        .updateTable('inventory_levels')
-        .set({ on_hand: level.onHand, reserved: level.reserved, updated_at: sql`now()` })
-        .where('variant_id', '=', level.variantId)
-        .where('location_id', '=', level.locationId)
-        .execute();
-      await emitLevelEvents(tx, before, level, reason);
-      this.original.set(key, { ...level });
-      changed.push(level);
+      changed.push({ key, before, level });
     }
-    return changed;
+    if (changed.length === 0) return [];
+    // Every row is already locked by this transaction, so the order of the writes cannot deadlock.
+    await sql`
+      UPDATE inventory_levels AS l
+      SET on_hand = v.on_hand, reserved = v.reserved, updated_at = now()
+      FROM unnest(
+        ${changed.map(({ level }) => level.variantId)}::text[],
+        ${changed.map(({ level }) => level.locationId)}::text[],
+        ${changed.map(({ level }) => level.onHand)}::int[],
+        ${changed.map(({ level }) => level.reserved)}::int[]
+      ) AS v(variant_id, location_id, on_hand, reserved)
+      WHERE l.variant_id = v.variant_id AND l.location_id = v.location_id`.execute(tx);
+    await emitEvents(
+      tx,
+      changed.flatMap(({ before, level }) => levelEvents(before, level, reason)),
+    );
+    for (const { key, level } of changed) this.original.set(key, { ...level });
+    return changed.map(({ level }) => level);
   }
 }
 
@@ -158,27 +217,20 @@ export function presentLevelChange(level: LevelState, reason: string) {
   };
 }
 
-export async function emitLevelEvents(
-  tx: Executor,
-  before: LevelState,
-  after: LevelState,
-  reason: string,
-): Promise<void> {
+function levelEvents(before: LevelState, after: LevelState, reason: string): NewEvent[] {
   const data = presentLevelChange(after, reason);
-  await emitEvent(tx, {
-    type: 'inventory.changed',
-    resourceType: 'variant',
-    resourceId: after.variantId,
-    data,
-  });
+  const events: NewEvent[] = [
+    { type: 'inventory.changed', resourceType: 'variant', resourceId: after.variantId, data },
+  ];
   const threshold = after.lowStockThreshold;
   // Only the crossing is news: a level that stays low does not re-alert on every sale.
   if (threshold !== null && availableAt(before) > threshold && availableAt(after) <= threshold) {
-    await emitEvent(tx, {
+    events.push({
       type: 'inventory.low',
       resourceType: 'variant',
       resourceId: after.variantId,
       data: { ...data, low_stock_threshold: threshold },
     });
   }
+  return events;
 }

@@ -3,7 +3,7 @@ import type { Db, Executor } from '../../db/database.js';
 import { inTransaction } from '../../db/transaction.js';
 import { ApiError } from '../../http/problem.js';
 import { newId } from '../../lib/ids.js';
-import { availableAt, LockedLevels } from './levels.js';
+import { availableAt, type HeldBy, LockedLevels } from './levels.js';
 import type { ReservationRow } from './tables.js';
 
 export interface StockLine {
@@ -48,10 +48,10 @@ export async function channelLocationIds(db: Executor, channelId: string): Promi
   return rows.map((row) => row.id);
 }
 
-function holderFilter(holder: Holder) {
+function holderFilter(holder: Holder): HeldBy {
   return holder.cartId !== undefined
-    ? ({ column: 'cart_id', value: holder.cartId } as const)
-    : ({ column: 'order_id', value: holder.orderId } as const);
+    ? { column: 'cart_id', value: holder.cartId }
+    : { column: 'order_id', value: holder.orderId };
 }
 
 async function activeReservations(tx: Executor, holder: Holder): Promise<ReservationRow[]> {
@@ -95,13 +95,17 @@ export interface ReserveResult {
 export async function reserve(tx: Executor, input: ReserveInput & Holder): Promise<ReserveResult> {
   const holder: Holder = input.cartId !== undefined ? { cartId: input.cartId } : { orderId: input.orderId };
   const wanted = sumByVariant(input.lines);
-  const heldBefore = await activeReservations(tx, holder);
-  const variantIds = new Set([...wanted.keys(), ...heldBefore.map((row) => row.variant_id)]);
-  const levels = await LockedLevels.lock(tx, variantIds);
+  const levels = await LockedLevels.lock(tx, wanted.keys(), holderFilter(holder));
+  const variantIds = new Set([...wanted.keys(), ...levels.variantIds()]);
   await levels.expireLapsed(tx, variantIds);
   const held = await activeReservations(tx, holder);
-  const locations = await channelLocationIds(tx, input.channelId);
-  const backorder = await backorderVariants(tx, [...variantIds]);
+  const haveOf = (variantId: string) =>
+    held.filter((row) => row.variant_id === variantId).reduce((sum, row) => sum + row.quantity, 0);
+  // Only a holder asking for more than it has draws from the locations.
+  const drawing = [...variantIds].some(
+    (variantId) => levels.isTracked(variantId) && (wanted.get(variantId) ?? 0) > haveOf(variantId),
+  );
+  const locations = drawing ? await channelLocationIds(tx, input.channelId) : [];
 
   const releases: Array<{ row: ReservationRow; quantity: number }> = [];
   const allocations: Array<{ variantId: string; locationId: string; quantity: number }> = [];
@@ -110,7 +114,7 @@ export async function reserve(tx: Executor, input: ReserveInput & Holder): Promi
   for (const variantId of [...variantIds].sort()) {
     const want = wanted.get(variantId) ?? 0;
     const mine = held.filter((row) => row.variant_id === variantId);
-    const have = mine.reduce((sum, row) => sum + row.quantity, 0);
+    const have = haveOf(variantId);
     if (want < have) {
       let surplus = have - want;
       // Give back the newest holds first: the oldest keep their place.
@@ -135,7 +139,7 @@ export async function reserve(tx: Executor, input: ReserveInput & Holder): Promi
         need -= take;
       }
     }
-    if (need > 0 && backorder.has(variantId) && locations.length > 0) {
+    if (need > 0 && levels.allowsBackorder(variantId) && locations.length > 0) {
       allocations.push({ variantId, locationId: locations[0] as string, quantity: need });
       need = 0;
     }
@@ -145,43 +149,58 @@ export async function reserve(tx: Executor, input: ReserveInput & Holder): Promi
 
   for (const { row, quantity } of releases) {
     levels.change(row.variant_id, row.location_id, { reserved: -quantity });
-    if (quantity === row.quantity) {
-      await tx
-        .updateTable('inventory_reservations')
-        .set({ status: 'released', updated_at: sql`now()` })
-        .where('id', '=', row.id)
-        .execute();
-    } else {
-      await tx
-        .updateTable('inventory_reservations')
-        .set({ quantity: row.quantity - quantity, updated_at: sql`now()` })
-        .where('id', '=', row.id)
-        .execute();
-    }
+  }
+  if (releases.length > 0) {
+    // A hold given back whole is released (keeping its quantity); one given back in part shrinks.
+    await sql`
+      UPDATE inventory_reservations AS r
+      SET status = v.status, quantity = v.quantity, updated_at = now()
+      FROM unnest(
+        ${releases.map(({ row }) => row.id)}::text[],
+        ${releases.map(({ row, quantity }) => (quantity === row.quantity ? 'released' : 'active'))}::text[],
+        ${releases.map(({ row, quantity }) => (quantity === row.quantity ? row.quantity : row.quantity - quantity))}::int[]
+      ) AS v(id, status, quantity)
+      WHERE r.id = v.id`.execute(tx);
   }
   for (const allocation of allocations) {
     if (!levels.get(allocation.variantId, allocation.locationId)) {
       await levels.create(tx, allocation.variantId, allocation.locationId, true);
     }
     levels.change(allocation.variantId, allocation.locationId, { reserved: allocation.quantity });
-    await tx
-      .insertInto('inventory_reservations')
-      .values({
-        id: newId('resv'),
-        variant_id: allocation.variantId,
-        location_id: allocation.locationId,
-        quantity: allocation.quantity,
-        cart_id: holder.cartId ?? null,
-        order_id: holder.orderId ?? null,
-      })
-      .execute();
   }
+  const ttlSeconds = input.ttlSeconds ?? null;
+  const inserted =
+    allocations.length === 0
+      ? []
+      : await tx
+          .insertInto('inventory_reservations')
+          .values(
+            allocations.map((allocation) => ({
+              id: newId('resv'),
+              variant_id: allocation.variantId,
+              location_id: allocation.locationId,
+              quantity: allocation.quantity,
+              cart_id: holder.cartId ?? null,
+              order_id: holder.orderId ?? null,
+              expires_at: expiryAfter(ttlSeconds),
+            })),
+          )
+          .returningAll()
+          .execute();
   await levels.flush(tx, 'reserved');
-  // Every active hold of the holder gets the new expiry, so the updated rows are its holds.
-  const reservations = (await refreshExpiry(tx, holder, input.ttlSeconds ?? null)).sort((a, b) =>
+  const released = new Set(
+    releases.filter(({ row, quantity }) => quantity === row.quantity).map(({ row }) => row.id),
+  );
+  const kept = held.some((row) => !released.has(row.id));
+  // Holds the holder already had get the new expiry too; new ones were inserted with it.
+  const reservations = (kept ? await refreshExpiry(tx, holder, ttlSeconds) : inserted).sort((a, b) =>
     a.id < b.id ? -1 : 1,
   );
   return { reservations, expiresAt: reservations[0]?.expires_at ?? null };
+}
+
+function expiryAfter(ttlSeconds: number | null) {
+  return ttlSeconds === null ? null : sql<Date>`now() + make_interval(secs => ${Math.trunc(ttlSeconds)})`;
 }
 
 async function refreshExpiry(
@@ -190,11 +209,9 @@ async function refreshExpiry(
   ttlSeconds: number | null,
 ): Promise<ReservationRow[]> {
   const { column, value } = holderFilter(holder);
-  const expiresAt =
-    ttlSeconds === null ? null : sql<Date>`now() + make_interval(secs => ${Math.trunc(ttlSeconds)})`;
   return tx
     .updateTable('inventory_reservations')
-    .set({ expires_at: expiresAt, updated_at: sql`now()` })
+    .set({ expires_at: expiryAfter(ttlSeconds), updated_at: sql`now()` })
     .where(column, '=', value)
     .where('status', '=', 'active')
     .returningAll()
@@ -211,41 +228,34 @@ export async function touchReservations(
   return touched?.expires_at ?? null;
 }
 
-async function backorderVariants(tx: Executor, variantIds: string[]): Promise<Set<string>> {
-  if (variantIds.length === 0) return new Set();
-  const rows = await tx
-    .selectFrom('inventory_items')
-    .select('variant_id')
-    .where('variant_id', 'in', variantIds)
-    .where('allow_backorder', '=', true)
-    .execute();
-  return new Set(rows.map((row) => row.variant_id));
-}
-
 /** Gives back every active hold of a cart or an order (cart abandoned, checkout failed, order cancelled). */
 export async function releaseReservations(tx: Executor, holder: Holder): Promise<number> {
-  const held = await activeReservations(tx, holder);
-  if (held.length === 0) return 0;
-  const levels = await LockedLevels.lock(
-    tx,
-    held.map((row) => row.variant_id),
-  );
-  // Re-read under the locks: another transaction may have released or expired some meanwhile.
-  const still = await activeReservations(tx, holder);
-  for (const row of still) levels.change(row.variant_id, row.location_id, { reserved: -row.quantity });
-  if (still.length > 0) {
-    await tx
-      .updateTable('inventory_reservations')
-      .set({ status: 'released', updated_at: sql`now()` })
-      .where(
-        'id',
-        'in',
-        still.map((row) => row.id),
-      )
-      .execute();
-  }
+  const levels = await LockedLevels.lock(tx, [], holderFilter(holder));
+  if (levels.isEmpty()) return 0;
+  const released = await settleHolds(tx, holder, { status: 'released' });
+  for (const row of released) levels.change(row.variant_id, row.location_id, { reserved: -row.quantity });
   await levels.flush(tx, 'released');
-  return still.reduce((sum, row) => sum + row.quantity, 0);
+  return released.reduce((sum, row) => sum + row.quantity, 0);
+}
+
+/**
+ * Moves every active hold of the holder to a final status, under the level locks the caller
+ * took: what this returns is exactly what was still active, whatever happened before the locks.
+ */
+async function settleHolds(
+  tx: Executor,
+  holder: Holder,
+  set: { status: 'released' } | { status: 'committed'; order_id: string; expires_at: null },
+): Promise<ReservationRow[]> {
+  const { column, value } = holderFilter(holder);
+  const rows = await tx
+    .updateTable('inventory_reservations')
+    .set({ ...set, updated_at: sql`now()` })
+    .where(column, '=', value)
+    .where('status', '=', 'active')
+    .returningAll()
+    .execute();
+  return rows.sort((a, b) => (a.id < b.id ? -1 : 1));
 }
 
 export interface CommittedLine {
@@ -265,42 +275,38 @@ export async function commitReservations(
   input: { cartId?: string; orderId: string; actor?: string | null },
 ): Promise<CommittedLine[]> {
   const holder: Holder = input.cartId !== undefined ? { cartId: input.cartId } : { orderId: input.orderId };
-  const held = await activeReservations(tx, holder);
-  if (held.length === 0) return [];
-  const levels = await LockedLevels.lock(
-    tx,
-    held.map((row) => row.variant_id),
-  );
-  const still = await activeReservations(tx, holder);
-  const committed: CommittedLine[] = [];
-  for (const row of still) {
+  const levels = await LockedLevels.lock(tx, [], holderFilter(holder));
+  if (levels.isEmpty()) return [];
+  const still = await settleHolds(tx, holder, {
+    status: 'committed',
+    order_id: input.orderId,
+    expires_at: null,
+  });
+  if (still.length === 0) return [];
+  const movements = still.map((row) => {
     const level = levels.change(row.variant_id, row.location_id, {
       onHand: -row.quantity,
       reserved: -row.quantity,
     });
-    await tx
-      .updateTable('inventory_reservations')
-      .set({ status: 'committed', order_id: input.orderId, expires_at: null, updated_at: sql`now()` })
-      .where('id', '=', row.id)
-      .execute();
-    await tx
-      .insertInto('inventory_movements')
-      .values({
-        id: newId('imov'),
-        variant_id: row.variant_id,
-        location_id: row.location_id,
-        delta: -row.quantity,
-        on_hand_after: level.onHand,
-        reason: 'order_placed',
-        note: null,
-        actor: input.actor ?? null,
-        order_id: input.orderId,
-      })
-      .execute();
-    committed.push({ variantId: row.variant_id, locationId: row.location_id, quantity: row.quantity });
-  }
+    return {
+      id: newId('imov'),
+      variant_id: row.variant_id,
+      location_id: row.location_id,
+      delta: -row.quantity,
+      on_hand_after: level.onHand,
+      reason: 'order_placed',
+      note: null,
+      actor: input.actor ?? null,
+      order_id: input.orderId,
+    };
+  });
+  await tx.insertInto('inventory_movements').values(movements).execute();
   await levels.flush(tx, 'order_placed');
-  return committed;
+  return still.map((row) => ({
+    variantId: row.variant_id,
+    locationId: row.location_id,
+    quantity: row.quantity,
+  }));
 }
 
 /** The active holds of a cart, for presenting when they lapse. */

@@ -90,7 +90,7 @@ async function retire(tx: Executor, cart: CartRow, into: string): Promise<void> 
     resourceId: cart.id,
     channelId: retired.channel_id,
     customerId: retired.customer_id,
-    data: presentCart(await priceCart(tx, { cart: retired, lines })),
+    data: presentCart(await priceCart(tx, { cart: retired, lines }, { cachedConfig: true })),
   });
 }
 

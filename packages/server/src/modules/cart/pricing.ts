@@ -47,6 +47,11 @@ export interface PriceOptions {
   now?: Date;
   /** False when the caller reads stock itself afterwards (a cart write that moves holds). */
   withAvailability?: boolean;
+  /**
+   * True for carts: promotions, regions and shipping options may come from this node's
+   * short-lived copy (lib/config-memo.ts). Checkout leaves it false and prices from fresh rows.
+   */
+  cachedConfig?: boolean;
 }
 
 /**
@@ -96,6 +101,7 @@ export async function priceCart(
       currency,
       codes: cart.promotion_codes,
       now: options.now,
+      cached: options.cachedConfig,
     }),
     {
       now: (options.now ?? new Date()).toISOString(),
@@ -123,7 +129,11 @@ export async function priceCart(
 
   const address = cart.shipping_address;
   const taxRule = address
-    ? await resolveTaxRule(db, { country: address.country, province: address.region })
+    ? await resolveTaxRule(
+        db,
+        { country: address.country, province: address.region },
+        { cached: options.cachedConfig },
+      )
     : null;
   const merchandise = counted.reduce(
     (sum, entry) => sum + (entry.unitPrice ?? 0) * entry.line.quantity - (lineDiscounts[entry.line.id] ?? 0),
@@ -134,12 +144,16 @@ export async function priceCart(
     0,
   );
   const shippingQuotes = taxRule
-    ? await quoteShippingOptions(db, {
-        regionId: taxRule.regionId,
-        currency,
-        subtotalAfterDiscounts: merchandise,
-        totalWeightGrams,
-      })
+    ? await quoteShippingOptions(
+        db,
+        {
+          regionId: taxRule.regionId,
+          currency,
+          subtotalAfterDiscounts: merchandise,
+          totalWeightGrams,
+        },
+        { cached: options.cachedConfig },
+      )
     : [];
   const shipping = shippingQuotes.find((quote) => quote.option.id === cart.shipping_option_id) ?? null;
 

@@ -60,6 +60,7 @@ export async function readCart(
     channelId: access.channelId,
     currency,
     customerGroupIds: groupsFor(cart, access),
+    cachedConfig: true,
   });
   return presentCart(priced, { reservationExpiresAt: await cartReservationExpiry(db, cart.id) });
 }
@@ -123,12 +124,13 @@ export async function finishWrite(
       .execute();
     state = await getCart(tx, cartId);
   }
-  const settings = await getReservationSettings(tx, access.channelId);
+  const settings = await getReservationSettings(tx, access.channelId, { cached: true });
   // Stock shown on the lines must include the holds about to be taken or given back.
   const heldChanged = moved || (settings.point === 'at_add_to_cart' && options.linesChanged);
   const priced = await priceCart(tx, state, {
     customerGroupIds: groupsFor(state.cart, access),
     withAvailability: !heldChanged,
+    cachedConfig: true,
   });
 
   const unsellable = (options.mustBeSellable ?? []).filter(
@@ -536,7 +538,7 @@ export async function markCartCompleted(
     .returningAll()
     .executeTakeFirstOrThrow();
   const { lines } = await getCart(tx, cartId);
-  const presented = presentCart(await priceCart(tx, { cart: completed, lines }));
+  const presented = presentCart(await priceCart(tx, { cart: completed, lines }, { cachedConfig: true }));
   await emitEvent(tx, {
     type: 'cart.completed',
     resourceType: 'cart',

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import { staleVersion } from '../../http/concurrency.js';
 import { notFound } from '../../http/problem.js';
+import { ConfigMemo } from '../../lib/config-memo.js';
 import type { ReservationPoint } from './tables.js';
 
 export const DEFAULT_RESERVATION_TTL_SECONDS = 900;
@@ -13,8 +14,18 @@ export interface ReservationSettings {
   version: number;
 }
 
-/** A channel without settings reserves at checkout start, the safest default for stock turnover. */
-export async function getReservationSettings(db: Executor, channelId: string): Promise<ReservationSettings> {
+const settingsOfChannel = new ConfigMemo<ReservationSettings>();
+
+/**
+ * A channel without settings reserves at checkout start, the safest default for stock turnover.
+ * `cached`: a cart write may use this node's copy (see ConfigMemo); checkout reads fresh.
+ */
+export async function getReservationSettings(
+  db: Executor,
+  channelId: string,
+  options: { cached?: boolean } = {},
+): Promise<ReservationSettings> {
+  if (options.cached) return settingsOfChannel.read(channelId, () => getReservationSettings(db, channelId));
   const row = await db
     .selectFrom('inventory_channel_settings')
     .selectAll()
@@ -39,6 +50,7 @@ export async function setReservationSettings(
   const current = await getReservationSettings(db, channelId);
   if (expectedVersion !== null && expectedVersion !== current.version)
     throw staleVersion(presentReservationSettings(current));
+  settingsOfChannel.invalidate();
   const point = input.reservation_point ?? current.point;
   const ttl = input.reservation_ttl_seconds ?? current.ttlSeconds;
   const row = await db

@@ -4,6 +4,7 @@ import { inTransaction } from '../../db/transaction.js';
 import { staleVersion } from '../../http/concurrency.js';
 import { decodeCursor, toPage } from '../../http/pagination.js';
 import { ApiError, conflict, type FieldError, invalid, notFound } from '../../http/problem.js';
+import { ConfigMemo } from '../../lib/config-memo.js';
 import { newId } from '../../lib/ids.js';
 import { type PromotionDefinition, presentPromotion, targetFromApi, toEnginePromotion } from './convert.js';
 import { type Promotion as EnginePromotion, promotionProblems } from './engine.js';
@@ -100,7 +101,11 @@ const duplicateCode = (code: string | null | undefined) =>
     errors: [{ field: '/body/code', message: 'is already used (codes are case-insensitive)' }],
   });
 
+/** What `loadApplicablePromotions` found per channel, currency and entered codes. */
+const offered = new ConfigMemo<EnginePromotion[]>();
+
 export async function createPromotion(db: Executor, body: PromotionCreateBody): Promise<PromotionRow> {
+  offered.invalidate();
   const draft = applyBody(
     { ...EMPTY_DRAFT, id: newId('promo'), name: body.name, kind: body.kind, value: body.value },
     body,
@@ -146,6 +151,7 @@ export async function updatePromotion(
   patch: PromotionUpdateBody,
   expectedVersion: number | null,
 ): Promise<PromotionRow> {
+  offered.invalidate();
   return inTransaction(db, async (tx) => {
     const current = await tx
       .selectFrom('promotions')
@@ -187,6 +193,7 @@ export async function updatePromotion(
 
 /** Used promotions stay for the record of the orders that used them: deactivate those instead. */
 export async function deletePromotion(db: Executor, id: string): Promise<void> {
+  offered.invalidate();
   const current = await getPromotion(db, id);
   if (current.times_used > 0) {
     throw conflict('promotion_in_use', 'Orders used this promotion; set `active: false` to retire it');
@@ -205,6 +212,11 @@ export interface PromotionLookup {
   /** Codes as the shopper typed them. */
   codes: readonly string[];
   now?: Date;
+  /**
+   * A cart may use this node's copy (see ConfigMemo): a promotion that just changed, started,
+   * ended or ran out shows on carts a moment late. Checkout reads fresh and counts uses under lock.
+   */
+  cached?: boolean;
 }
 
 /**
@@ -220,8 +232,19 @@ export async function loadApplicablePromotions(
   db: Executor,
   lookup: PromotionLookup,
 ): Promise<EnginePromotion[]> {
-  const now = lookup.now ?? new Date();
   const codes = [...new Set(lookup.codes.map((code) => code.trim().toUpperCase()).filter(Boolean))];
+  if (!lookup.cached || lookup.now) return queryApplicablePromotions(db, lookup, codes);
+  return offered.read(`${lookup.channelId}|${lookup.currency}|${codes.sort().join('|')}`, () =>
+    queryApplicablePromotions(db, lookup, codes),
+  );
+}
+
+async function queryApplicablePromotions(
+  db: Executor,
+  lookup: PromotionLookup,
+  codes: string[],
+): Promise<EnginePromotion[]> {
+  const now = lookup.now ?? new Date();
   const rows = await db
     .selectFrom('promotions')
     .selectAll()
@@ -277,11 +300,17 @@ export async function redeemPromotions(tx: Executor, redemption: Redemption): Pr
   const email = redemption.email?.trim().toLowerCase() || null;
   // A fixed lock order (by id) keeps two checkouts with the same two codes from deadlocking.
   for (const promotionId of [...new Set(redemption.promotionIds)].sort()) {
-    const counted = await sql<{ code: string | null; usage_limit_per_customer: number | null }>`
+    const counted = await sql<{
+      code: string | null;
+      usage_limit_per_customer: number | null;
+      spent: boolean;
+    }>`
       UPDATE promotions SET times_used = times_used + 1
       WHERE id = ${promotionId} AND (usage_limit IS NULL OR times_used < usage_limit)
-      RETURNING code, usage_limit_per_customer`.execute(tx);
+      RETURNING code, usage_limit_per_customer, times_used = usage_limit AS spent`.execute(tx);
     const promotion = counted.rows[0];
+    // A promotion that ran out leaves the offer at once on this node, not only after the memo's TTL.
+    if (promotion?.spent) offered.invalidate();
     if (!promotion) {
       const known = await tx
         .selectFrom('promotions')
@@ -326,6 +355,7 @@ export async function releasePromotionRedemptions(tx: Executor, orderId: string)
     .where('order_id', '=', orderId)
     .returning('promotion_id')
     .execute();
+  if (released.length > 0) offered.invalidate();
   for (const { promotion_id } of released.sort((a, b) => a.promotion_id.localeCompare(b.promotion_id))) {
     await sql`UPDATE promotions SET times_used = times_used - 1 WHERE id = ${promotion_id} AND times_used > 0`.execute(
       tx,

@@ -3,6 +3,7 @@ import type { Executor } from '../../db/database.js';
 import { staleVersion } from '../../http/concurrency.js';
 import { invalid, notFound } from '../../http/problem.js';
 import { newId } from '../../lib/ids.js';
+import { activeOptionsOfRegion, forgetShippingConfig } from './memo.js';
 import { priceShippingOption, type ShippingOption } from './rates.js';
 import type { ShippingOptionRow, StoredWeightBracket } from './tables.js';
 
@@ -85,6 +86,7 @@ export async function createShippingOption(
 ): Promise<ShippingOptionRow> {
   await regionCurrency(db, input.region_id);
   if (input.kind === 'weight') checkBrackets(input.weight_brackets);
+  forgetShippingConfig();
   return db
     .insertInto('shipping_options')
     .values({
@@ -147,6 +149,7 @@ export async function updateShippingOption(
     );
   }
   checkBrackets(patch.weight_brackets);
+  forgetShippingConfig();
   const row = await db
     .updateTable('shipping_options')
     .set({
@@ -169,6 +172,7 @@ export async function updateShippingOption(
 }
 
 export async function deleteShippingOption(db: Executor, id: string): Promise<void> {
+  forgetShippingConfig();
   const result = await db.deleteFrom('shipping_options').where('id', '=', id).executeTakeFirst();
   if (result.numDeletedRows === 0n) throw notFound('Shipping option', id);
 }
@@ -182,21 +186,24 @@ export interface ShippingQuote {
 /**
  * The active options of a region that can serve this cart, each priced by the pure
  * `priceShippingOption`: options in another currency than the cart's, or whose weight
- * brackets stop below the cart's weight, are left out.
+ * brackets stop below the cart's weight, are left out. `cached`: as for `resolveTaxRule`.
  */
 export async function quoteShippingOptions(
   db: Executor,
   input: { regionId: string; currency: string; subtotalAfterDiscounts: number; totalWeightGrams: number },
+  options: { cached?: boolean } = {},
 ): Promise<ShippingQuote[]> {
-  const rows = await db
-    .selectFrom('shipping_options')
-    .innerJoin('regions', 'regions.id', 'shipping_options.region_id')
-    .selectAll('shipping_options')
-    .select('regions.currency')
-    .where('shipping_options.region_id', '=', input.regionId)
-    .where('shipping_options.active', '=', true)
-    .orderBy('shipping_options.id')
-    .execute();
+  const load = () =>
+    db
+      .selectFrom('shipping_options')
+      .innerJoin('regions', 'regions.id', 'shipping_options.region_id')
+      .selectAll('shipping_options')
+      .select('regions.currency')
+      .where('shipping_options.region_id', '=', input.regionId)
+      .where('shipping_options.active', '=', true)
+      .orderBy('shipping_options.id')
+      .execute();
+  const rows = options.cached ? await activeOptionsOfRegion.read(input.regionId, load) : await load();
   const quotes: ShippingQuote[] = [];
   for (const { currency, ...row } of rows) {
     const amount = priceShippingOption(toRateOption(row, currency), {

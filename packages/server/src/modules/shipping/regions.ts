@@ -5,6 +5,7 @@ import { conflict, type FieldError, invalid, notFound } from '../../http/problem
 import { newId } from '../../lib/ids.js';
 import { isKnownCurrency } from '../../lib/money.js';
 import { isCountryCode } from '../customers/countries.js';
+import { forgetShippingConfig, regionByCountry } from './memo.js';
 import type { RegionRow, TaxOverride } from './tables.js';
 
 export interface RegionInput {
@@ -44,6 +45,7 @@ function validate(input: RegionInput): void {
 
 /** Claims the countries for the region; a country already in another region is a 409. */
 async function claimCountries(db: Executor, regionId: string, countries: string[]): Promise<void> {
+  forgetShippingConfig();
   await db.deleteFrom('region_countries').where('region_id', '=', regionId).execute();
   if (countries.length === 0) return;
   const claimed = await db
@@ -136,6 +138,7 @@ export async function updateRegion(
     tax_inclusive: patch.tax_inclusive ?? current.tax_inclusive,
   };
   validate(merged);
+  forgetShippingConfig();
   if (merged.currency !== current.currency) {
     // Option amounts are in the region's currency; changing it would silently re-denominate them.
     const priced = await db
@@ -170,6 +173,7 @@ export async function updateRegion(
 }
 
 export async function deleteRegion(db: Executor, id: string): Promise<void> {
+  forgetShippingConfig();
   const result = await db.deleteFrom('regions').where('id', '=', id).executeTakeFirst();
   if (result.numDeletedRows === 0n) throw notFound('Region', id);
 }
@@ -196,17 +200,24 @@ export function taxRateFor(
   return (forProvince ?? forCountry)?.tax_rate_bps ?? region.tax_rate_bps;
 }
 
-/** The region and tax rule for a shipping address, or null when no region covers the country. */
+/**
+ * The region and tax rule for a shipping address, or null when no region covers the country.
+ * `cached`: a cart may use this node's copy of the regions (see ConfigMemo); checkout may not.
+ */
 export async function resolveTaxRule(
   db: Executor,
   address: { country: string; province?: string | null },
+  options: { cached?: boolean } = {},
 ): Promise<TaxRule | null> {
-  const row = await db
-    .selectFrom('region_countries')
-    .innerJoin('regions', 'regions.id', 'region_countries.region_id')
-    .selectAll('regions')
-    .where('region_countries.country', '=', address.country.toUpperCase())
-    .executeTakeFirst();
+  const country = address.country.toUpperCase();
+  const load = async () =>
+    (await db
+      .selectFrom('region_countries')
+      .innerJoin('regions', 'regions.id', 'region_countries.region_id')
+      .selectAll('regions')
+      .where('region_countries.country', '=', country)
+      .executeTakeFirst()) ?? null;
+  const row = options.cached ? await regionByCountry.read(country, load) : await load();
   if (!row) return null;
   return {
     regionId: row.id,

@@ -62,27 +62,19 @@ export class LockedLevels {
   static async lock(tx: Executor, variantIds: Iterable<string>, heldBy?: HeldBy): Promise<LockedLevels> {
     const ids = [...new Set(variantIds)].sort();
     if (ids.length === 0 && !heldBy) return new LockedLevels([]);
+    const held = heldBy
+      ? tx
+          .selectFrom('inventory_reservations')
+          .select('variant_id')
+          .where(heldBy.column, '=', heldBy.value)
+          .where('status', '=', 'active')
+      : undefined;
+    // ARRAY(subquery) runs once and keeps the primary-key lookup; `IN (list) OR IN (subquery)` would scan the table.
+    const wanted = held ? sql`${ids}::text[] || ARRAY(${held})` : sql`${ids}::text[]`;
     const rows = await tx
       .selectFrom('inventory_levels')
       .selectAll()
-      .where((eb) =>
-        eb.or([
-          ...(ids.length > 0 ? [eb('variant_id', 'in', ids)] : []),
-          ...(heldBy
-            ? [
-                eb(
-                  'variant_id',
-                  'in',
-                  eb
-                    .selectFrom('inventory_reservations')
-                    .select('inventory_reservations.variant_id')
-                    .where(heldBy.column, '=', heldBy.value)
-                    .where('status', '=', 'active'),
-                ),
-              ]
-            : []),
-        ]),
-      )
+      .where(sql<boolean>`variant_id = ANY(${wanted})`)
       .orderBy('variant_id')
       .orderBy('location_id')
       .forUpdate()

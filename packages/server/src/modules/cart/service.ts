@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
-import { sql } from 'kysely';
-import type { Executor } from '../../db/database.js';
+import { type QueryCreator, sql, type Updateable } from 'kysely';
+import type { Database, Executor } from '../../db/database.js';
 import { ApiError, type FieldError, invalid, notFound } from '../../http/problem.js';
 import { newId } from '../../lib/ids.js';
 import { isCountryCode } from '../customers/countries.js';
@@ -16,7 +16,7 @@ import { getReservationSettings } from '../inventory/settings.js';
 import { type CartAccess, type CartWithLines, getCart, lockCartForWrite } from './access.js';
 import { type PresentedCart, presentCart } from './present.js';
 import { type PricedCart, priceCart } from './pricing.js';
-import type { Address, CartLineRow, CartRow, LineSnapshot } from './tables.js';
+import type { Address, CartLineRow, CartRow, CartsTable, LineSnapshot } from './tables.js';
 
 /** Per-line and per-cart limits (part of the API contract, also enforced by the schema). */
 export const MAX_QUANTITY = 999;
@@ -80,6 +80,11 @@ interface WriteOptions {
   chosenShippingOption?: string;
   /** Keep the write even when stock cannot be held (login merges must not fail on stock). */
   holdStockBestEffort?: boolean;
+  /**
+   * Cart fields the write changes, already applied to the `written` cart in memory: stored
+   * by the statement that bumps the version, not by one of their own.
+   */
+  cartChanges?: Updateable<CartsTable>;
 }
 
 function snapshotOf(priced: PricedCart['lines'][number]): LineSnapshot | null {
@@ -112,17 +117,18 @@ export async function finishWrite(
   written?: CartWithLines,
 ): Promise<PresentedCart> {
   let state = written ?? (await getCart(tx, cartId));
+  const cartChanges: Updateable<CartsTable> = { ...options.cartChanges };
   const moved = state.cart.channel_id !== access.channelId;
   if (moved) {
-    const currency = access.channelCurrencies.includes(state.cart.currency)
-      ? state.cart.currency
-      : access.channelDefaultCurrency;
-    await tx
-      .updateTable('carts')
-      .set({ channel_id: access.channelId, previous_channel_id: state.cart.channel_id, currency })
-      .where('id', '=', cartId)
-      .execute();
-    state = await getCart(tx, cartId);
+    const move = {
+      channel_id: access.channelId,
+      previous_channel_id: state.cart.channel_id,
+      currency: access.channelCurrencies.includes(state.cart.currency)
+        ? state.cart.currency
+        : access.channelDefaultCurrency,
+    };
+    Object.assign(cartChanges, move);
+    state = { ...state, cart: { ...state.cart, ...move } };
   }
   const settings = await getReservationSettings(tx, access.channelId, { cached: true });
   // Stock shown on the lines must include the holds about to be taken or given back.
@@ -159,17 +165,7 @@ export async function finishWrite(
     // Key order is no test: jsonb stores keys sorted, so a string comparison never matched.
     const same =
       entry.line.unit_price === entry.unitPrice && isDeepStrictEqual(entry.line.snapshot, snapshot);
-    if (same) continue;
-    await tx
-      .updateTable('cart_lines')
-      .set({
-        unit_price: entry.unitPrice,
-        snapshot: JSON.stringify(snapshot) as never,
-        updated_at: sql`now()`,
-      })
-      .where('id', '=', entry.line.id)
-      .execute();
-    shownLines.set(entry.line.id, { ...entry.line, unit_price: entry.unitPrice, snapshot });
+    if (!same) shownLines.set(entry.line.id, { ...entry.line, unit_price: entry.unitPrice, snapshot });
   }
 
   // Holds taken at checkout start never lapse, so only add-to-cart holds have an expiry to show.
@@ -207,9 +203,24 @@ export async function finishWrite(
 
   // The chosen option is dropped once it no longer serves the cart (address or weight changed).
   const keepShipping = priced.shipping !== null;
-  const bumped = await tx
+  // One statement: the re-snapshotted lines ride along as data-modifying CTEs.
+  let statement: QueryCreator<Database> = tx;
+  [...shownLines.values()].forEach((line, index) => {
+    statement = statement.with(`shown_${index}`, (db) =>
+      db
+        .updateTable('cart_lines')
+        .set({
+          unit_price: line.unit_price,
+          snapshot: JSON.stringify(line.snapshot) as never,
+          updated_at: sql`now()`,
+        })
+        .where('id', '=', line.id),
+    ) as unknown as QueryCreator<Database>;
+  });
+  const bumped = await statement
     .updateTable('carts')
     .set({
+      ...cartChanges,
       version: options.event === 'cart.created' ? sql`version` : sql`version + 1`,
       updated_at: sql`now()`,
       ...(keepShipping ? {} : { shipping_option_id: null }),
@@ -464,32 +475,21 @@ export async function updateCart(
   expectedVersion: number | null,
   patch: CartPatch,
 ): Promise<PresentedCart> {
-  const { lines } = await lockCartForWrite(tx, cartId, access, expectedVersion, stateFor(tx, access));
+  const locked = await lockCartForWrite(tx, cartId, access, expectedVersion, stateFor(tx, access));
   checkAddresses(patch);
   const codes =
     patch.promotion_codes === undefined
       ? undefined
       : [...new Map(patch.promotion_codes.map((code) => [code.trim().toUpperCase(), code.trim()])).values()];
-  const cart = await tx
-    .updateTable('carts')
-    .set({
-      ...(patch.email !== undefined ? { email: patch.email } : {}),
-      ...(patch.shipping_address !== undefined
-        ? {
-            shipping_address: patch.shipping_address
-              ? (JSON.stringify(patch.shipping_address) as never)
-              : null,
-          }
-        : {}),
-      ...(patch.billing_address !== undefined
-        ? { billing_address: patch.billing_address ? (JSON.stringify(patch.billing_address) as never) : null }
-        : {}),
-      ...(patch.shipping_option_id !== undefined ? { shipping_option_id: patch.shipping_option_id } : {}),
-      ...(codes !== undefined ? { promotion_codes: codes } : {}),
-    })
-    .where('id', '=', cartId)
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  const changed = {
+    ...(patch.email !== undefined ? { email: patch.email } : {}),
+    ...(patch.shipping_address !== undefined ? { shipping_address: patch.shipping_address } : {}),
+    ...(patch.billing_address !== undefined ? { billing_address: patch.billing_address } : {}),
+    ...(patch.shipping_option_id !== undefined ? { shipping_option_id: patch.shipping_option_id } : {}),
+    ...(codes !== undefined ? { promotion_codes: codes } : {}),
+  };
+  const asJson = (address: Address | null | undefined) =>
+    address ? (JSON.stringify(address) as never) : null;
   return finishWrite(
     tx,
     cartId,
@@ -498,8 +498,13 @@ export async function updateCart(
       event: 'cart.updated',
       linesChanged: false,
       chosenShippingOption: patch.shipping_option_id ?? undefined,
+      cartChanges: {
+        ...changed,
+        ...(patch.shipping_address !== undefined ? { shipping_address: asJson(patch.shipping_address) } : {}),
+        ...(patch.billing_address !== undefined ? { billing_address: asJson(patch.billing_address) } : {}),
+      },
     },
-    { cart, lines },
+    { cart: { ...locked.cart, ...changed }, lines: locked.lines },
   );
 }
 

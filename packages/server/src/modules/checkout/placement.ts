@@ -6,28 +6,38 @@ import { markCartCompleted } from '../cart/service.js';
 import { emitEvent } from '../events/outbox.js';
 import { commitReservations, releaseReservations, touchReservations } from '../inventory/reservations.js';
 import { getReservationSettings } from '../inventory/settings.js';
-import { captureOrder } from '../orders/actions.js';
+import { claimAutomaticCapture, finishAutomaticCapture, type PlacedOrder } from '../orders/actions.js';
 import { type Actor, decide, lockOrder, saveTransition, writeAudit } from '../orders/lifecycle.js';
-import { presentOrderSummary } from '../orders/service.js';
-import type { OrderRow } from '../orders/tables.js';
-import { notePaymentError, paymentOfOrder, voidPayment } from '../payments/service.js';
-import type { PaymentRow } from '../payments/tables.js';
+import { newOrderDetail, type OrderDetail, presentOrderSummary } from '../orders/service.js';
+import type { OrderLineRow, OrderRow } from '../orders/tables.js';
+import { notePaymentError, voidPayment } from '../payments/service.js';
+import type { PaymentOperationRow, PaymentRow } from '../payments/tables.js';
 import { releasePromotionRedemptions } from '../promotions/service.js';
 import { getCheckoutSettings } from './settings.js';
 
 export const SYSTEM: Actor = { kind: 'system', id: null };
 
+/** A placed order, and the automatic capture claimed for it (none for manual capture or a free order). */
+export interface Placement {
+  placed: PlacedOrder;
+  capture: PaymentOperationRow | null;
+}
+
 /**
  * The payment is authorised: the order becomes real. Its held stock leaves the shelf, the
- * cart completes and `order.placed` is written, all in one transaction.
+ * cart completes and `order.placed` is written, all in one transaction. On a channel that
+ * captures automatically the capture operation is claimed in the same transaction (see
+ * `claimAutomaticCapture`), so a crash before the provider is asked leaves it to the sweep.
+ * `knownLines` are the order's lines when the caller wrote them itself.
  */
 export async function placeOrder(
   tx: Executor,
   orderId: string,
   payment: PaymentRow,
   actor: Actor,
-): Promise<OrderRow> {
-  const locked = await lockOrder(tx, orderId);
+  knownLines?: OrderLineRow[],
+): Promise<Placement> {
+  const locked = await lockOrder(tx, orderId, knownLines);
   const result = decide(locked, { type: 'authorise', amount: payment.amount });
   // Cart before stock, the order every cart write takes its locks in, so the two never deadlock.
   await markCartCompleted(tx, locked.order.cart_id, orderId);
@@ -36,16 +46,13 @@ export async function placeOrder(
     orderId,
     actor: `${actor.kind}:${actor.id ?? '-'}`,
   });
-  await tx
-    .updateTable('orders')
-    .set({ committed_stock: JSON.stringify(committed) as never, placed_at: sql`now()` })
-    .where('id', '=', orderId)
-    .execute();
-  const order = await saveTransition(tx, locked, result, {
-    actor,
-    action: 'authorise',
-    data: { payment_id: payment.id, amount: payment.amount },
-  });
+  const order = await saveTransition(
+    tx,
+    locked,
+    result,
+    { actor, action: 'authorise', data: { payment_id: payment.id, amount: payment.amount } },
+    { set: { committed_stock: JSON.stringify(committed) as never, placed_at: sql`now()` } },
+  );
   await emitEvent(tx, {
     type: 'order.placed',
     resourceType: 'order',
@@ -54,7 +61,13 @@ export async function placeOrder(
     customerId: order.customer_id,
     data: presentOrderSummary(order),
   });
-  return order;
+  const placed: PlacedOrder = { order, lines: locked.lines, payment };
+  const settings = await getCheckoutSettings(tx, order.channel_id);
+  if (settings.captureMode !== 'automatic') return { placed, capture: null };
+  const capture = await claimAutomaticCapture(tx, placed, SYSTEM);
+  return capture.kind === 'claimed'
+    ? { placed, capture: capture.operation }
+    : { placed: capture.placed, capture: null };
 }
 
 type CartOrder = Pick<OrderRow, 'id' | 'cart_id' | 'channel_id'>;
@@ -108,29 +121,28 @@ export async function cancelUnconfirmedOrder(tx: Executor, orderId: string, acto
 }
 
 /**
- * Captures right away when the channel says so. A refused capture leaves the order
- * authorised (an admin can capture later) and says why in the audit trail; it does not
- * fail the checkout, because the order exists and the money is held.
+ * Finishes the capture `placeOrder` claimed. A refused capture, or one whose outcome is
+ * unknown (the sweep retries it with the same key), leaves the order authorised (an admin
+ * can capture later) and says why in the audit trail; it does not fail the checkout, because
+ * the order exists and the money is held.
  */
-export async function captureIfAutomatic(db: Db, order: OrderRow): Promise<OrderRow> {
-  const settings = await getCheckoutSettings(db, order.channel_id);
-  if (settings.captureMode !== 'automatic') return order;
+export async function captureIfAutomatic(db: Db, { placed, capture }: Placement): Promise<OrderDetail> {
+  if (!capture) return newOrderDetail(placed);
   try {
-    return await captureOrder(db, order.id, {}, SYSTEM);
+    return await finishAutomaticCapture(db, placed, capture);
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
-    await inTransaction(db, async (tx) => {
+    const payment = await inTransaction(db, async (tx) => {
       await writeAudit(tx, {
-        orderId: order.id,
+        orderId: placed.order.id,
         actor: SYSTEM,
         action: 'auto_capture_failed',
-        fromStatus: order.status,
-        toStatus: order.status,
+        fromStatus: placed.order.status,
+        toStatus: placed.order.status,
         data: { error: error.message },
       });
-      const payment = await paymentOfOrder(tx, order.id);
-      if (payment) await notePaymentError(tx, payment.id, error.message);
+      return notePaymentError(tx, placed.payment.id, error.message);
     });
-    return order;
+    return newOrderDetail({ ...placed, payment });
   }
 }

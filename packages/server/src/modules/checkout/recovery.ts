@@ -9,6 +9,7 @@ import {
   cancelUnconfirmedOrder,
   captureIfAutomatic,
   discardUnplacedOrder,
+  type Placement,
   placeOrder,
   SYSTEM,
 } from './placement.js';
@@ -33,7 +34,7 @@ export interface RecoveryResult {
 }
 
 type Decision =
-  | { kind: 'placed'; orderId: string }
+  | { kind: 'placed'; orderId: string; placement: Placement }
   | { kind: 'discarded' | 'cancelled'; orderId: string; payment: PaymentRow | null };
 
 /**
@@ -62,12 +63,7 @@ export async function recoverStalledCheckouts(
     if (!decision) continue;
     result[decision.kind].push(decision.orderId);
     if (decision.kind === 'placed') {
-      const order = await db
-        .selectFrom('orders')
-        .selectAll()
-        .where('id', '=', decision.orderId)
-        .executeTakeFirst();
-      if (order) await captureIfAutomatic(db, order);
+      await captureIfAutomatic(db, decision.placement);
     } else if (decision.payment?.provider_reference) {
       // After the commit: the stock and promotion uses are back whatever the provider says.
       await voidPayment(db, decision.payment);
@@ -92,8 +88,7 @@ async function settleStalled(
   if (!order) return null;
   const payment = await paymentOfOrder(tx, orderId, true);
   if (payment?.status === 'authorised') {
-    await placeOrder(tx, orderId, payment, SYSTEM);
-    return { kind: 'placed', orderId };
+    return { kind: 'placed', orderId, placement: await placeOrder(tx, orderId, payment, SYSTEM) };
   }
   if (payment?.status === 'requires_action') {
     const ageSeconds = (Date.now() - order.created_at.getTime()) / 1000;

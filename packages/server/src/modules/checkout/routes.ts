@@ -4,7 +4,7 @@ import { expectedVersion } from '../../http/concurrency.js';
 import { errorResponses, IdempotencyHeaders, IdParam, IfMatchHeaders } from '../../http/schemas.js';
 import { cartAccessOf } from '../cart/access.js';
 import { Order, OrderSummary, Payment } from '../orders/schema.js';
-import { loadOrderDetail, presentOrder } from '../orders/service.js';
+import { presentOrder } from '../orders/service.js';
 import { TEST_WEBHOOK_SIGNATURE_HEADER } from '../payments/test-provider.js';
 import {
   CheckoutBody,
@@ -62,7 +62,7 @@ export const checkoutStoreRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
         request.customer ? { kind: 'customer', id: request.customer.id } : { kind: 'guest', id: null },
       );
-      const order = presentOrder(await loadOrderDetail(db, result.order));
+      const order = presentOrder(result.detail);
       if (result.kind === 'placed') {
         return reply.status(201).send({ order, order_token: result.orderToken, next_action: null });
       }

@@ -5,10 +5,10 @@ import { hashSecret, newId, newSecret } from '../../lib/ids.js';
 import { type CartAccess, lockCartForWrite } from '../cart/access.js';
 import { type PricedCart, priceCart } from '../cart/pricing.js';
 import { reserve } from '../inventory/reservations.js';
-import { type Actor, writeAudit } from '../orders/lifecycle.js';
-import { insertOrder, liveOrderOfCart } from '../orders/service.js';
+import { type Actor, orderLines, writeAudit } from '../orders/lifecycle.js';
+import { insertOrder, liveOrderOfCart, newOrderDetail, type OrderDetail } from '../orders/service.js';
 import { orderSnapshot } from '../orders/snapshot.js';
-import type { OrderRow } from '../orders/tables.js';
+import type { OrderLineRow, OrderRow } from '../orders/tables.js';
 import { getPaymentProvider } from '../payments/registry.js';
 import {
   authorisePayment,
@@ -18,7 +18,13 @@ import {
 } from '../payments/service.js';
 import type { PaymentRow } from '../payments/tables.js';
 import { redeemPromotions } from '../promotions/service.js';
-import { captureIfAutomatic, discardUnplacedOrder, placeOrder, voidAndDiscard } from './placement.js';
+import {
+  captureIfAutomatic,
+  discardUnplacedOrder,
+  type Placement,
+  placeOrder,
+  voidAndDiscard,
+} from './placement.js';
 
 export interface CheckoutInput {
   cartId: string;
@@ -31,11 +37,12 @@ export interface CheckoutInput {
   payment: { provider: string; token: string };
 }
 
+/** The order as the response shows it, from what checkout wrote (never read back). */
 export type CheckoutResult =
-  | { kind: 'placed'; order: OrderRow; orderToken: string }
+  | { kind: 'placed'; detail: OrderDetail; orderToken: string }
   | {
       kind: 'awaiting_confirmation';
-      order: OrderRow;
+      detail: OrderDetail;
       orderToken: string | null;
       nextAction: { type: string; description: string } | null;
     };
@@ -103,6 +110,7 @@ function assertCheckoutable(priced: PricedCart, email: string | null, expectedTo
 
 interface Reserved {
   order: OrderRow;
+  lines: OrderLineRow[];
   payment: PaymentRow;
   orderToken: string;
 }
@@ -146,7 +154,7 @@ async function reserveCheckout(
       customerId: locked.cart.customer_id,
       accessTokenHash: hashSecret(orderToken),
     });
-    const order = await insertOrder(tx, snapshot.order, snapshot.lines);
+    const { order, lines } = await insertOrder(tx, snapshot.order, snapshot.lines);
     await redeemPromotions(tx, {
       promotionIds: priced.promotions.applied.map((applied) => applied.promotionId),
       orderId,
@@ -169,7 +177,7 @@ async function reserveCheckout(
       toStatus: 'pending',
       data: { payment_id: payment.id },
     });
-    return { order, payment, orderToken };
+    return { order, lines, payment, orderToken };
   });
 }
 
@@ -187,7 +195,8 @@ async function lockCart(tx: Executor, input: CheckoutInput) {
 async function resumeExisting(tx: Executor, order: OrderRow): Promise<CheckoutResult> {
   const payment = await paymentOfOrder(tx, order.id);
   if (order.status === 'pending' && payment?.status === 'requires_action') {
-    return { kind: 'awaiting_confirmation', order, orderToken: null, nextAction: null };
+    const detail = newOrderDetail({ order, lines: await orderLines(tx, order.id), payment });
+    return { kind: 'awaiting_confirmation', detail, orderToken: null, nextAction: null };
   }
   if (order.status === 'pending') throw checkoutInProgress(order.id);
   throw alreadyCheckedOut(order.id);
@@ -231,7 +240,7 @@ export async function checkout(db: Db, input: CheckoutInput, actor: Actor): Prom
   getPaymentProvider(input.payment.provider);
   const reserved = await reserveRepricingSpentAutomatics(db, input, actor);
   if ('kind' in reserved) return reserved;
-  const { order, orderToken } = reserved;
+  const { order, lines, orderToken } = reserved;
 
   let authorised: Awaited<ReturnType<typeof authorisePayment>>;
   try {
@@ -248,15 +257,16 @@ export async function checkout(db: Db, input: CheckoutInput, actor: Actor): Prom
     throw paymentDeclined(payment);
   }
   if (result.status === 'requires_action') {
-    return { kind: 'awaiting_confirmation', order, orderToken, nextAction: result.nextAction };
+    const detail = newOrderDetail({ order, lines, payment });
+    return { kind: 'awaiting_confirmation', detail, orderToken, nextAction: result.nextAction };
   }
 
-  let placed: OrderRow;
+  let placement: Placement;
   try {
-    placed = await inTransaction(db, (tx) => placeOrder(tx, order.id, payment, actor));
+    placement = await inTransaction(db, (tx) => placeOrder(tx, order.id, payment, actor, lines));
   } catch (error) {
     await voidAndDiscard(db, order, payment);
     throw error;
   }
-  return { kind: 'placed', order: await captureIfAutomatic(db, placed), orderToken };
+  return { kind: 'placed', detail: await captureIfAutomatic(db, placement), orderToken };
 }

@@ -2,11 +2,10 @@ import type { Db } from '../../db/database.js';
 import { inTransaction } from '../../db/transaction.js';
 import { ApiError } from '../../http/problem.js';
 import type { Actor } from '../orders/lifecycle.js';
-import type { OrderRow } from '../orders/tables.js';
 import { WebhookRejected } from '../payments/provider.js';
 import { getPaymentProvider } from '../payments/registry.js';
 import { findPaymentByReference, recordWebhookOutcome, voidPayment } from '../payments/service.js';
-import { cancelUnconfirmedOrder, captureIfAutomatic, placeOrder } from './placement.js';
+import { cancelUnconfirmedOrder, captureIfAutomatic, type Placement, placeOrder } from './placement.js';
 
 export interface WebhookOutcome {
   received: true;
@@ -34,7 +33,7 @@ export async function handlePaymentWebhook(
     throw error;
   }
   const actor: Actor = { kind: 'payment_provider', id: providerId };
-  let settled: { outcome: WebhookOutcome; placed: OrderRow | null };
+  let settled: { outcome: WebhookOutcome; placed: Placement | null };
   try {
     settled = await inTransaction(db, async (tx) => {
       const payment = await findPaymentByReference(tx, providerId, event.reference, true);
@@ -49,7 +48,7 @@ export async function handlePaymentWebhook(
       }
       const confirmed = await recordWebhookOutcome(tx, payment, true);
       const placed = await placeOrder(tx, payment.order_id, confirmed, actor);
-      return { outcome: outcomeOf('order_placed', placed.id), placed };
+      return { outcome: outcomeOf('order_placed', placed.placed.order.id), placed };
     });
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) throw error;

@@ -1,4 +1,4 @@
-import type { Db } from '../../db/database.js';
+import type { Db, Executor } from '../../db/database.js';
 import { inTransaction } from '../../db/transaction.js';
 import { ApiError } from '../../http/problem.js';
 import { newId } from '../../lib/ids.js';
@@ -13,20 +13,22 @@ import {
   takeOverStaleOperation,
 } from '../payments/operations.js';
 import type { OperationResult } from '../payments/provider.js';
-import { getPayment, paymentOfOrder, paymentProviderFailed } from '../payments/service.js';
-import type { PaymentOperationRow } from '../payments/tables.js';
-import { type Actor, decide, lockOrder } from './lifecycle.js';
+import { getPayment, paymentOfOrder, paymentProviderFailed, recordFreeCapture } from '../payments/service.js';
+import type { PaymentOperationRow, PaymentRow } from '../payments/tables.js';
+import { type Actor, decide, lockOrder, OrderChanged, saveTransition } from './lifecycle.js';
 import {
+  announce,
   applySteps,
   type FulfilInput,
   needsProvider,
   type OrderPlan,
   type ReturnInput,
+  type Step,
   stepsOf,
 } from './plans.js';
-import { getOrderRow } from './service.js';
+import { getOrderRow, loadOrderDetail, newOrderDetail, type OrderDetail } from './service.js';
 import type { OrderEffect } from './state-machine.js';
-import type { OrderRow } from './tables.js';
+import type { OrderLineRow, OrderRow } from './tables.js';
 
 export type { FulfilInput, ReturnInput } from './plans.js';
 
@@ -91,14 +93,20 @@ type Finished = { kind: 'applied'; order: OrderRow } | { kind: 'failed'; error: 
  * Whoever settles the operation first applies it; a second settler finds it settled.
  */
 async function finish(db: Db, operation: PaymentOperationRow): Promise<Finished> {
-  const context = operation.context as unknown as OperationContext;
   const payment = await getPayment(db, operation.payment_id);
-  let result: OperationResult;
+  return settle(db, operation, await askProvider(payment, operation));
+}
+
+async function askProvider(payment: PaymentRow, operation: PaymentOperationRow): Promise<OperationResult> {
   try {
-    result = await callProvider(payment, operation);
+    return await callProvider(payment, operation);
   } catch (error) {
     throw outcomeUnknown(operation, error);
   }
+}
+
+async function settle(db: Db, operation: PaymentOperationRow, result: OperationResult): Promise<Finished> {
+  const context = operation.context as unknown as OperationContext;
   try {
     return (
       (await inTransaction(db, async (tx): Promise<Finished | null> => {
@@ -161,6 +169,114 @@ async function run(db: Db, orderId: string, plan: OrderPlan, actor: Actor): Prom
     if (finished.kind === 'failed') throw paymentProviderFailed(begun.operation.kind, finished.error);
     return finished.order;
   }
+}
+
+const CAPTURE_IN_FULL: OrderPlan = { type: 'capture', amount: null };
+
+/** An order as the transaction that placed it left it, with its payment. */
+export interface PlacedOrder {
+  order: OrderRow;
+  lines: OrderLineRow[];
+  payment: PaymentRow;
+}
+
+export type AutomaticCapture =
+  | { kind: 'claimed'; operation: PaymentOperationRow }
+  | { kind: 'captured'; placed: PlacedOrder };
+
+/**
+ * Checkout's automatic capture, step 1, inside the transaction that places the order (which
+ * holds the order's row lock): the same operation an admin capture of everything claims,
+ * with the same context, so the sweep finishes it after a crash like any other. `begin`'s
+ * look for a pending operation is not needed: the payment was authorised for this very
+ * order, which was pending until this transaction, and no action on a pending order claims
+ * an operation (there is nothing to capture, refund or void yet). A free order needs no
+ * provider: it is captured here and now.
+ */
+export async function claimAutomaticCapture(
+  tx: Executor,
+  placed: PlacedOrder,
+  actor: Actor,
+): Promise<AutomaticCapture> {
+  const [step] = stepsOf(placed.order.id, CAPTURE_IN_FULL) as [Step];
+  const effect = decide(placed, step.action(placed)).effects.find(needsProvider);
+  if (!effect) {
+    const captured = await applyCapture(tx, placed, actor, {}, () => recordFreeCapture(tx, placed.payment));
+    return { kind: 'captured', placed: captured };
+  }
+  const context: OperationContext = { order_id: placed.order.id, plan: CAPTURE_IN_FULL, actor };
+  const operation = await claimOperation(tx, placed.payment, {
+    kind: 'capture',
+    amount: 'amount' in effect ? effect.amount : 0,
+    context: context as unknown as Record<string, unknown>,
+  });
+  return { kind: 'claimed', operation };
+}
+
+/**
+ * Checkout's automatic capture, steps 2 and 3: the provider call, then one transaction that
+ * writes the capture from what the placing transaction knew instead of locking and reading
+ * the order, its lines and the payment again. That is safe because the pending operation
+ * keeps every action off the order (`begin` answers 409) until it is settled. The one way
+ * around it, the sweep taking over an operation older than the timeout, is caught by the
+ * order's version (checked by the write) and the operation's status (settled once); either
+ * rolls the shortcut back and the general path settles. Throws like `captureOrder`.
+ */
+export async function finishAutomaticCapture(
+  db: Db,
+  placed: PlacedOrder,
+  operation: PaymentOperationRow,
+): Promise<OrderDetail> {
+  const result = await askProvider(placed.payment, operation);
+  const captured = result.ok ? await settleCapture(db, placed, operation, result) : null;
+  if (captured) return newOrderDetail(captured);
+  const finished = await settle(db, operation, result);
+  if (finished.kind === 'failed') throw paymentProviderFailed(operation.kind, finished.error);
+  return loadOrderDetail(db, finished.order);
+}
+
+class SettledElsewhere extends Error {}
+
+async function settleCapture(
+  db: Db,
+  placed: PlacedOrder,
+  operation: PaymentOperationRow,
+  result: OperationResult,
+): Promise<PlacedOrder | null> {
+  const context = operation.context as unknown as OperationContext;
+  try {
+    return await inTransaction(db, (tx) =>
+      applyCapture(tx, placed, context.actor, { unlocked: true }, async () => {
+        const outcome = await settleOperation(tx, operation, result);
+        if (!outcome) throw new SettledElsewhere();
+        return outcome.payment;
+      }),
+    );
+  } catch (error) {
+    if (error instanceof OrderChanged || error instanceof SettledElsewhere) return null;
+    await inTransaction(db, (tx) => settleOperation(tx, operation, result));
+    throw error;
+  }
+}
+
+/**
+ * The capture step of `CAPTURE_IN_FULL` on an order already known, once the provider was
+ * dealt with. The order is written first (its row lock before the payment's, as on every
+ * path), the payment next, and `order.paid` only once the payment's outcome is recorded.
+ */
+async function applyCapture(
+  tx: Executor,
+  known: PlacedOrder,
+  actor: Actor,
+  write: { unlocked?: boolean },
+  recordPayment: () => Promise<PaymentRow>,
+): Promise<PlacedOrder> {
+  const [step] = stepsOf(known.order.id, CAPTURE_IN_FULL) as [Step];
+  const result = decide(known, step.action(known));
+  const order = await saveTransition(tx, known, result, { actor, action: step.name, data: step.data }, write);
+  const payment = await recordPayment();
+  if (step.event) await announce(tx, step.event, order);
+  return { order, lines: known.lines, payment };
 }
 
 /** Captures the authorisation: all of it by default, or less (the rest is released). */

@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
-import type { Executor } from '../../db/database.js';
+import { sql, type UpdateObject } from 'kysely';
+import type { Database, Executor } from '../../db/database.js';
 import { ApiError, notFound } from '../../http/problem.js';
 import {
   type OrderAction,
@@ -29,11 +29,22 @@ export async function orderLines(db: Executor, orderId: string): Promise<OrderLi
     .execute();
 }
 
-/** Locks the order row: actions on one order run one at a time, so no refund outruns another. */
-export async function lockOrder(tx: Executor, id: string): Promise<LockedOrder> {
+/**
+ * Locks the order row: actions on one order run one at a time, so no refund outruns another.
+ * A caller that wrote the lines itself passes them (only fulfilments and returns change
+ * lines, and neither can happen to an order that is still pending).
+ */
+export async function lockOrder(tx: Executor, id: string, knownLines?: OrderLineRow[]): Promise<LockedOrder> {
   const order = await tx.selectFrom('orders').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
   if (!order) throw notFound('Order', id);
-  return { order, lines: await orderLines(tx, id) };
+  return { order, lines: knownLines ?? (await orderLines(tx, id)) };
+}
+
+/** `saveTransition` of an order not locked in this transaction found it changed since it was read. */
+export class OrderChanged extends Error {
+  constructor(orderId: string) {
+    super(`order ${orderId} changed since it was read`);
+  }
 }
 
 export function stateOf({ order, lines }: LockedOrder): OrderState {
@@ -71,17 +82,24 @@ export function decide(locked: LockedOrder, action: OrderAction): TransitionResu
   }
 }
 
-/** Writes the new facts and status, and the audit entry saying who did it. */
+/**
+ * Writes the new facts and status, and the audit entry saying who did it. `write.set` adds
+ * columns that change with the transition. With `write.unlocked` the order was read earlier,
+ * not locked in this transaction: the write then only goes through if the order is still at
+ * the version read (`OrderChanged` otherwise), and it takes the row lock before anything else.
+ */
 export async function saveTransition(
   tx: Executor,
   locked: LockedOrder,
   result: TransitionResult,
   audit: { actor: Actor; action: string; data?: Record<string, unknown>; cancelReason?: string | null },
+  write: { set?: UpdateObject<Database, 'orders'>; unlocked?: boolean } = {},
 ): Promise<OrderRow> {
   const { state } = result;
   const order = await tx
     .updateTable('orders')
     .set({
+      ...write.set,
       status: state.status,
       authorised_at: state.authorised ? sql<Date>`coalesce(authorised_at, now())` : null,
       paid_at: state.captured ? sql<Date>`coalesce(paid_at, now())` : null,
@@ -95,8 +113,10 @@ export async function saveTransition(
       updated_at: sql`now()`,
     })
     .where('id', '=', locked.order.id)
+    .$if(write.unlocked === true, (query) => query.where('version', '=', locked.order.version))
     .returningAll()
-    .executeTakeFirstOrThrow();
+    .executeTakeFirst();
+  if (!order) throw new OrderChanged(locked.order.id);
   for (const line of state.lines) {
     const before = locked.lines.find((row) => row.id === line.id);
     if (

@@ -175,19 +175,21 @@ export async function applySteps(
       cancelReason: step.cancelReason,
     });
     await step.record?.(tx, order);
-    if (step.event) {
-      await emitEvent(tx, {
-        type: step.event,
-        resourceType: 'order',
-        resourceId: order.id,
-        channelId: order.channel_id,
-        customerId: order.customer_id,
-        data: presentOrderSummary(order),
-      });
-    }
+    if (step.event) await announce(tx, step.event, order);
   }
   if (!order) throw new Error('an order plan without steps');
   return order;
+}
+
+export async function announce(tx: Executor, event: OrderEvent, order: OrderRow): Promise<void> {
+  await emitEvent(tx, {
+    type: event,
+    resourceType: 'order',
+    resourceId: order.id,
+    channelId: order.channel_id,
+    customerId: order.customer_id,
+    data: presentOrderSummary(order),
+  });
 }
 
 async function carryOut(

@@ -10,11 +10,12 @@ import type { OrderLineValues, OrderValues } from './snapshot.js';
 import type { OrderStatus } from './state-machine.js';
 import type { OrderAuditRow, OrderFulfilmentRow, OrderLineRow, OrderReturnRow, OrderRow } from './tables.js';
 
+/** Writes a new order; its rows come back as written, so they need not be read again. */
 export async function insertOrder(
   tx: Executor,
   order: OrderValues,
   lines: OrderLineValues[],
-): Promise<OrderRow> {
+): Promise<{ order: OrderRow; lines: OrderLineRow[] }> {
   const row = await tx
     .insertInto('orders')
     .values({
@@ -26,8 +27,9 @@ export async function insertOrder(
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  if (lines.length > 0) await tx.insertInto('order_lines').values(lines).execute();
-  return row;
+  const lineRows =
+    lines.length > 0 ? await tx.insertInto('order_lines').values(lines).returningAll().execute() : [];
+  return { order: row, lines: lineRows.sort((a, b) => a.position - b.position) };
 }
 
 export async function findOrder(db: Executor, id: string): Promise<OrderRow | null> {
@@ -86,6 +88,11 @@ export interface OrderDetail {
   payment: PaymentRow | null;
   fulfilments: OrderFulfilmentRow[];
   returns: OrderReturnRow[];
+}
+
+/** An order its own transaction just wrote: it has no fulfilments or returns yet. */
+export function newOrderDetail(placed: Pick<OrderDetail, 'order' | 'lines' | 'payment'>): OrderDetail {
+  return { ...placed, fulfilments: [], returns: [] };
 }
 
 export async function loadOrderDetail(db: Executor, order: OrderRow): Promise<OrderDetail> {

@@ -5,7 +5,7 @@ import { newId } from '../../lib/ids.js';
 import type { OperationResult } from './provider.js';
 import { getPaymentProvider } from './registry.js';
 import { callOf, type PaymentOutcome, setPayment } from './service.js';
-import type { PaymentOperationRow, PaymentRow } from './tables.js';
+import type { PaymentOperationRow, PaymentRow, PaymentStatus } from './tables.js';
 
 /**
  * Captures, refunds and voids of placed orders in two steps around the provider call, so no
@@ -96,7 +96,8 @@ export function callProvider(payment: PaymentRow, operation: PaymentOperationRow
 
 /**
  * Records the provider's answer on the operation and the payment. Null when the operation
- * was settled already (by a process that took it over): the outcome is recorded once.
+ * was settled already (by a process that took it over): the outcome is recorded once. The
+ * payment is changed in place (a refund adds to what the row holds), so it is not read first.
  */
 export async function settleOperation(
   tx: Executor,
@@ -117,38 +118,38 @@ export async function settleOperation(
     .returning('id')
     .executeTakeFirst();
   if (!settled) return null;
-  const payment = await tx
-    .selectFrom('payments')
-    .selectAll()
-    .where('id', '=', operation.payment_id)
-    .forUpdate()
-    .executeTakeFirstOrThrow();
   if (!result.ok) {
     return {
       ok: false,
       error: result.error,
-      payment: await setPayment(tx, payment.id, { last_error: result.error }),
+      payment: await setPayment(tx, operation.payment_id, { last_error: result.error }),
     };
   }
-  return {
-    ok: true,
-    payment: await setPayment(tx, payment.id, { ...successChanges(payment, operation), last_error: null }),
-  };
+  return { ok: true, payment: await recordSuccess(tx, operation) };
 }
 
-function successChanges(payment: PaymentRow, operation: PaymentOperationRow): Partial<PaymentRow> {
+function recordSuccess(tx: Executor, operation: PaymentOperationRow): Promise<PaymentRow> {
   switch (operation.kind) {
     case 'capture':
-      return { status: 'captured', captured_amount: operation.amount };
+      return setPayment(tx, operation.payment_id, {
+        status: 'captured',
+        captured_amount: operation.amount,
+        last_error: null,
+      });
     case 'void':
-      return { status: 'voided' };
-    default: {
-      const refunded = payment.refunded_amount + operation.amount;
-      return {
-        refunded_amount: refunded,
-        status: refunded === payment.captured_amount ? 'refunded' : 'partially_refunded',
-      };
-    }
+      return setPayment(tx, operation.payment_id, { status: 'voided', last_error: null });
+    default:
+      return tx
+        .updateTable('payments')
+        .set({
+          refunded_amount: sql<number>`refunded_amount + ${operation.amount}`,
+          status: sql<PaymentStatus>`case when refunded_amount + ${operation.amount} = captured_amount then 'refunded' else 'partially_refunded' end`,
+          last_error: null,
+          updated_at: sql`now()`,
+        })
+        .where('id', '=', operation.payment_id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
   }
 }
 

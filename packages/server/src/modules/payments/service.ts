@@ -69,23 +69,22 @@ export async function findPaymentByReference(
   return (await query.executeTakeFirst()) ?? null;
 }
 
-async function recordOperation(
-  db: Executor,
-  operation: Pick<
-    PaymentOperationsTable,
-    'payment_id' | 'kind' | 'amount' | 'succeeded' | 'provider_reference' | 'error'
-  > & { id?: string },
-): Promise<void> {
-  await db
-    .insertInto('payment_operations')
-    .values({
-      id: newId('payop'),
-      ...operation,
-      status: operation.succeeded ? 'succeeded' : 'failed',
-      settled_at: sql<Date>`now()`,
-      context: JSON.stringify({}) as never,
-    })
-    .execute();
+type OperationRecord = Pick<
+  PaymentOperationsTable,
+  'payment_id' | 'kind' | 'amount' | 'succeeded' | 'provider_reference' | 'error'
+> & { id?: string };
+
+/** A provider call already made, as the row that keeps it on record. */
+const settledOperation = (operation: OperationRecord) => ({
+  id: newId('payop'),
+  ...operation,
+  status: operation.succeeded ? ('succeeded' as const) : ('failed' as const),
+  settled_at: sql<Date>`now()`,
+  context: JSON.stringify({}) as never,
+});
+
+async function recordOperation(db: Executor, operation: OperationRecord): Promise<void> {
+  await db.insertInto('payment_operations').values(settledOperation(operation)).execute();
 }
 
 export async function setPayment(
@@ -120,21 +119,37 @@ export async function authorisePayment(
     token,
   });
   const status: PaymentStatus = result.status === 'declined' ? 'declined' : result.status;
-  const updated = await setPayment(db, payment.id, {
-    status,
-    provider_reference: result.reference,
-    ...(result.status === 'declined'
-      ? { decline_code: result.declineCode, last_error: result.message }
-      : { provider_data: result.data }),
-  });
-  await recordOperation(db, {
-    payment_id: payment.id,
-    kind: 'authorise',
-    amount: payment.amount,
-    succeeded: result.status !== 'declined',
-    provider_reference: result.reference,
-    error: result.status === 'declined' ? result.declineCode : null,
-  });
+  // The outcome and its record in the log, in one statement: neither is kept without the other.
+  const updated = await db
+    .with('updated', (qb) =>
+      qb
+        .updateTable('payments')
+        .set({
+          status,
+          provider_reference: result.reference,
+          ...(result.status === 'declined'
+            ? { decline_code: result.declineCode, last_error: result.message }
+            : { provider_data: JSON.stringify(result.data) as never }),
+          updated_at: sql`now()`,
+        })
+        .where('id', '=', payment.id)
+        .returningAll(),
+    )
+    .with('recorded', (qb) =>
+      qb.insertInto('payment_operations').values(
+        settledOperation({
+          payment_id: payment.id,
+          kind: 'authorise',
+          amount: payment.amount,
+          succeeded: result.status !== 'declined',
+          provider_reference: result.reference,
+          error: result.status === 'declined' ? result.declineCode : null,
+        }),
+      ),
+    )
+    .selectFrom('updated')
+    .selectAll()
+    .executeTakeFirstOrThrow();
   return { result, payment: updated };
 }
 
@@ -200,12 +215,8 @@ export async function markPaymentFailed(db: Executor, paymentId: string, reason:
 }
 
 /** Keeps an operator-facing note of the last thing that went wrong with the payment. */
-export async function notePaymentError(db: Executor, paymentId: string, error: string): Promise<void> {
-  await db
-    .updateTable('payments')
-    .set({ last_error: error, updated_at: sql`now()` })
-    .where('id', '=', paymentId)
-    .execute();
+export function notePaymentError(db: Executor, paymentId: string, error: string): Promise<PaymentRow> {
+  return setPayment(db, paymentId, { last_error: error });
 }
 
 /** The outcome of an asynchronous confirmation, recorded on the payment. */

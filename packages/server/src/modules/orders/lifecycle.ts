@@ -83,10 +83,11 @@ export function decide(locked: LockedOrder, action: OrderAction): TransitionResu
 }
 
 /**
- * Writes the new facts and status, and the audit entry saying who did it. `write.set` adds
- * columns that change with the transition. With `write.unlocked` the order was read earlier,
- * not locked in this transaction: the write then only goes through if the order is still at
- * the version read (`OrderChanged` otherwise), and it takes the row lock before anything else.
+ * Writes the new facts and status, and the audit entry saying who did it (one statement).
+ * `write.set` adds columns that change with the transition. With `write.unlocked` the order
+ * was read earlier, not locked in this transaction: the write then only goes through if the
+ * order is still at the version read, and otherwise throws `OrderChanged`, which must roll
+ * the transaction back (the audit entry was written with it).
  */
 export async function saveTransition(
   tx: Executor,
@@ -97,6 +98,18 @@ export async function saveTransition(
 ): Promise<OrderRow> {
   const { state } = result;
   const order = await tx
+    .with('audited', (qb) =>
+      qb.insertInto('order_audit').values(
+        auditValues({
+          orderId: locked.order.id,
+          actor: audit.actor,
+          action: audit.action,
+          fromStatus: locked.order.status,
+          toStatus: state.status,
+          data: audit.data,
+        }),
+      ),
+    )
     .updateTable('orders')
     .set({
       ...write.set,
@@ -131,38 +144,28 @@ export async function saveTransition(
       .where('id', '=', line.id)
       .execute();
   }
-  await writeAudit(tx, {
-    orderId: order.id,
-    actor: audit.actor,
-    action: audit.action,
-    fromStatus: locked.order.status,
-    toStatus: order.status,
-    data: audit.data ?? {},
-  });
   return order;
 }
 
-export async function writeAudit(
-  tx: Executor,
-  entry: {
-    orderId: string;
-    actor: Actor;
-    action: string;
-    fromStatus: string | null;
-    toStatus: string;
-    data?: Record<string, unknown>;
-  },
-): Promise<void> {
-  await tx
-    .insertInto('order_audit')
-    .values({
-      order_id: entry.orderId,
-      actor_kind: entry.actor.kind,
-      actor_id: entry.actor.id,
-      action: entry.action,
-      from_status: entry.fromStatus,
-      to_status: entry.toStatus,
-      data: JSON.stringify(entry.data ?? {}) as never,
-    })
-    .execute();
+interface AuditEntry {
+  orderId: string;
+  actor: Actor;
+  action: string;
+  fromStatus: string | null;
+  toStatus: string;
+  data?: Record<string, unknown>;
+}
+
+const auditValues = (entry: AuditEntry) => ({
+  order_id: entry.orderId,
+  actor_kind: entry.actor.kind,
+  actor_id: entry.actor.id,
+  action: entry.action,
+  from_status: entry.fromStatus,
+  to_status: entry.toStatus,
+  data: JSON.stringify(entry.data ?? {}) as never,
+});
+
+export async function writeAudit(tx: Executor, entry: AuditEntry): Promise<void> {
+  await tx.insertInto('order_audit').values(auditValues(entry)).execute();
 }

@@ -10,26 +10,34 @@ import type { OrderLineValues, OrderValues } from './snapshot.js';
 import type { OrderStatus } from './state-machine.js';
 import type { OrderAuditRow, OrderFulfilmentRow, OrderLineRow, OrderReturnRow, OrderRow } from './tables.js';
 
-/** Writes a new order; its rows come back as written, so they need not be read again. */
+/**
+ * Writes a new order and its lines (in position order) in one statement. The lines are as
+ * given (nothing about them is generated but the zero counts), so they are not read back.
+ */
 export async function insertOrder(
   tx: Executor,
   order: OrderValues,
   lines: OrderLineValues[],
 ): Promise<{ order: OrderRow; lines: OrderLineRow[] }> {
-  const row = await tx
-    .insertInto('orders')
-    .values({
-      ...order,
-      shipping_address: JSON.stringify(order.shipping_address) as never,
-      billing_address: JSON.stringify(order.billing_address) as never,
-      shipping_method: JSON.stringify(order.shipping_method) as never,
-      promotions: JSON.stringify(order.promotions) as never,
-    })
+  const values = {
+    ...order,
+    shipping_address: JSON.stringify(order.shipping_address) as never,
+    billing_address: JSON.stringify(order.billing_address) as never,
+    shipping_method: JSON.stringify(order.shipping_method) as never,
+    promotions: JSON.stringify(order.promotions) as never,
+  };
+  // The lines' reference to the order is checked at the end of the statement, when it exists.
+  const row = await (lines.length > 0
+    ? tx.with('lines', (qb) => qb.insertInto('order_lines').values(lines)).insertInto('orders')
+    : tx.insertInto('orders')
+  )
+    .values(values)
     .returningAll()
     .executeTakeFirstOrThrow();
-  const lineRows =
-    lines.length > 0 ? await tx.insertInto('order_lines').values(lines).returningAll().execute() : [];
-  return { order: row, lines: lineRows.sort((a, b) => a.position - b.position) };
+  return {
+    order: row,
+    lines: lines.map((line) => ({ ...line, fulfilled_quantity: 0, returned_quantity: 0 })),
+  };
 }
 
 export async function findOrder(db: Executor, id: string): Promise<OrderRow | null> {

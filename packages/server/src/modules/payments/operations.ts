@@ -1,10 +1,10 @@
-import { sql } from 'kysely';
-import type { Executor } from '../../db/database.js';
+import { sql, type UpdateObject } from 'kysely';
+import type { Database, Executor } from '../../db/database.js';
 import { ApiError } from '../../http/problem.js';
 import { newId } from '../../lib/ids.js';
 import type { OperationResult } from './provider.js';
 import { getPaymentProvider } from './registry.js';
-import { callOf, type PaymentOutcome, setPayment } from './service.js';
+import { callOf, type PaymentOutcome } from './service.js';
 import type { PaymentOperationRow, PaymentRow, PaymentStatus } from './tables.js';
 
 /**
@@ -95,61 +95,56 @@ export function callProvider(payment: PaymentRow, operation: PaymentOperationRow
 }
 
 /**
- * Records the provider's answer on the operation and the payment. Null when the operation
- * was settled already (by a process that took it over): the outcome is recorded once. The
- * payment is changed in place (a refund adds to what the row holds), so it is not read first.
+ * Records the provider's answer on the operation and the payment, in one statement. Null when
+ * the operation was settled already (by a process that took it over): the outcome is recorded
+ * once. The payment is changed in place (a refund adds to what the row holds), not read first.
  */
 export async function settleOperation(
   tx: Executor,
   operation: PaymentOperationRow,
   result: OperationResult,
 ): Promise<PaymentOutcome | null> {
-  const settled = await tx
-    .updateTable('payment_operations')
-    .set({
-      status: result.ok ? 'succeeded' : 'failed',
-      succeeded: result.ok,
-      provider_reference: result.ok ? result.reference : null,
-      error: result.ok ? null : result.error,
-      settled_at: sql<Date>`now()`,
-    })
-    .where('id', '=', operation.id)
-    .where('status', '=', 'pending')
-    .returning('id')
+  const payment = await tx
+    .with('settled', (qb) =>
+      qb
+        .updateTable('payment_operations')
+        .set({
+          status: result.ok ? 'succeeded' : 'failed',
+          succeeded: result.ok,
+          provider_reference: result.ok ? result.reference : null,
+          error: result.ok ? null : result.error,
+          settled_at: sql<Date>`now()`,
+        })
+        .where('id', '=', operation.id)
+        .where('status', '=', 'pending')
+        .returning('id'),
+    )
+    .updateTable('payments')
+    .set({ ...paymentChanges(operation, result), updated_at: sql`now()` })
+    .where('id', '=', operation.payment_id)
+    .where(({ exists, selectFrom }) => exists(selectFrom('settled').select('settled.id')))
+    .returningAll()
     .executeTakeFirst();
-  if (!settled) return null;
-  if (!result.ok) {
-    return {
-      ok: false,
-      error: result.error,
-      payment: await setPayment(tx, operation.payment_id, { last_error: result.error }),
-    };
-  }
-  return { ok: true, payment: await recordSuccess(tx, operation) };
+  if (!payment) return null;
+  return result.ok ? { ok: true, payment } : { ok: false, error: result.error, payment };
 }
 
-function recordSuccess(tx: Executor, operation: PaymentOperationRow): Promise<PaymentRow> {
+function paymentChanges(
+  operation: PaymentOperationRow,
+  result: OperationResult,
+): UpdateObject<Database, 'payments'> {
+  if (!result.ok) return { last_error: result.error };
   switch (operation.kind) {
     case 'capture':
-      return setPayment(tx, operation.payment_id, {
-        status: 'captured',
-        captured_amount: operation.amount,
-        last_error: null,
-      });
+      return { status: 'captured', captured_amount: operation.amount, last_error: null };
     case 'void':
-      return setPayment(tx, operation.payment_id, { status: 'voided', last_error: null });
+      return { status: 'voided', last_error: null };
     default:
-      return tx
-        .updateTable('payments')
-        .set({
-          refunded_amount: sql<number>`refunded_amount + ${operation.amount}`,
-          status: sql<PaymentStatus>`case when refunded_amount + ${operation.amount} = captured_amount then 'refunded' else 'partially_refunded' end`,
-          last_error: null,
-          updated_at: sql`now()`,
-        })
-        .where('id', '=', operation.payment_id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      return {
+        refunded_amount: sql<number>`refunded_amount + ${operation.amount}`,
+        status: sql<PaymentStatus>`case when refunded_amount + ${operation.amount} = captured_amount then 'refunded' else 'partially_refunded' end`,
+        last_error: null,
+      };
   }
 }
 

@@ -4,6 +4,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { MerxConfig } from '../config.js';
 import type { Database, Db } from './database.js';
+import { prepareStatements } from './prepared.js';
 
 // int8 (money, counts) as JS numbers: every amount Merx stores is a safe integer,
 // checked on the way in, so this never rounds.
@@ -46,6 +47,7 @@ async function openPostgres(url: string, schema: string | null, poolSize: number
     max: poolSize,
     options: schema ? `-c search_path="${schema}",public` : undefined,
   });
+  pool.on('connect', (client) => prepareStatements(client));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

@@ -5,7 +5,7 @@ import { hashSecret, newId, newSecret } from '../../lib/ids.js';
 import { type CartAccess, lockCartForWrite } from '../cart/access.js';
 import { type PricedCart, priceCart } from '../cart/pricing.js';
 import { reserve } from '../inventory/reservations.js';
-import { type Actor, orderLines, writeAudit } from '../orders/lifecycle.js';
+import { type Actor, orderLines } from '../orders/lifecycle.js';
 import { insertOrder, liveOrderOfCart, newOrderDetail, type OrderDetail } from '../orders/service.js';
 import { orderSnapshot } from '../orders/snapshot.js';
 import type { OrderLineRow, OrderRow } from '../orders/tables.js';
@@ -154,7 +154,12 @@ async function reserveCheckout(
       customerId: locked.cart.customer_id,
       accessTokenHash: hashSecret(orderToken),
     });
-    const { order, lines } = await insertOrder(tx, snapshot.order, snapshot.lines);
+    const paymentId = newId('pay');
+    const { order, lines } = await insertOrder(tx, snapshot.order, snapshot.lines, {
+      actor,
+      action: 'checkout',
+      data: { payment_id: paymentId },
+    });
     await redeemPromotions(tx, {
       promotionIds: priced.promotions.applied.map((applied) => applied.promotionId),
       orderId,
@@ -162,20 +167,13 @@ async function reserveCheckout(
       email,
     });
     const payment = await createPayment(tx, {
+      id: paymentId,
       orderId,
       cartId: input.cartId,
       channelId: priced.channelId,
       provider: input.payment.provider,
       currency: priced.currency,
       amount: order.total,
-    });
-    await writeAudit(tx, {
-      orderId,
-      actor,
-      action: 'checkout',
-      fromStatus: null,
-      toStatus: 'pending',
-      data: { payment_id: payment.id },
     });
     return { order, lines, payment, orderToken };
   });

@@ -147,7 +147,7 @@ export async function saveTransition(
   return order;
 }
 
-interface AuditEntry {
+export interface AuditEntry {
   orderId: string;
   actor: Actor;
   action: string;
@@ -156,7 +156,7 @@ interface AuditEntry {
   data?: Record<string, unknown>;
 }
 
-const auditValues = (entry: AuditEntry) => ({
+export const auditValues = (entry: AuditEntry) => ({
   order_id: entry.orderId,
   actor_kind: entry.actor.kind,
   actor_id: entry.actor.id,

@@ -5,33 +5,39 @@ import { notFound } from '../../http/problem.js';
 import { hashSecret } from '../../lib/ids.js';
 import { paymentOfOrder, presentPayment } from '../payments/service.js';
 import type { PaymentRow } from '../payments/tables.js';
-import { orderLines } from './lifecycle.js';
+import { type AuditEntry, auditValues, orderLines } from './lifecycle.js';
 import type { OrderLineValues, OrderValues } from './snapshot.js';
 import type { OrderStatus } from './state-machine.js';
 import type { OrderAuditRow, OrderFulfilmentRow, OrderLineRow, OrderReturnRow, OrderRow } from './tables.js';
 
 /**
- * Writes a new order and its lines (in position order) in one statement. The lines are as
- * given (nothing about them is generated but the zero counts), so they are not read back.
+ * Writes a new order, its lines (in position order) and its first audit entry in one
+ * statement. The lines are as given (nothing about them is generated but the zero counts),
+ * so they are not read back.
  */
 export async function insertOrder(
   tx: Executor,
   order: OrderValues,
   lines: OrderLineValues[],
+  audit: Pick<AuditEntry, 'actor' | 'action' | 'data'>,
 ): Promise<{ order: OrderRow; lines: OrderLineRow[] }> {
-  const values = {
-    ...order,
-    shipping_address: JSON.stringify(order.shipping_address) as never,
-    billing_address: JSON.stringify(order.billing_address) as never,
-    shipping_method: JSON.stringify(order.shipping_method) as never,
-    promotions: JSON.stringify(order.promotions) as never,
-  };
-  // The lines' reference to the order is checked at the end of the statement, when it exists.
-  const row = await (lines.length > 0
-    ? tx.with('lines', (qb) => qb.insertInto('order_lines').values(lines)).insertInto('orders')
-    : tx.insertInto('orders')
-  )
-    .values(values)
+  // References to the order are checked at the end of the statement, when it exists. There
+  // is always a line: checkout refuses an empty cart.
+  const row = await tx
+    .with('audited', (qb) =>
+      qb
+        .insertInto('order_audit')
+        .values(auditValues({ ...audit, orderId: order.id, fromStatus: null, toStatus: order.status })),
+    )
+    .with('lines', (qb) => qb.insertInto('order_lines').values(lines))
+    .insertInto('orders')
+    .values({
+      ...order,
+      shipping_address: JSON.stringify(order.shipping_address) as never,
+      billing_address: JSON.stringify(order.billing_address) as never,
+      shipping_method: JSON.stringify(order.shipping_method) as never,
+      promotions: JSON.stringify(order.promotions) as never,
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
   return {

@@ -9,6 +9,8 @@ import type { PaymentOperationsTable, PaymentRow, PaymentStatus } from './tables
 export async function createPayment(
   tx: Executor,
   input: {
+    /** Given when the caller records the id before the payment is written. */
+    id: string;
     orderId: string;
     cartId: string;
     channelId: string;
@@ -20,7 +22,7 @@ export async function createPayment(
   return tx
     .insertInto('payments')
     .values({
-      id: newId('pay'),
+      id: input.id,
       order_id: input.orderId,
       cart_id: input.cartId,
       channel_id: input.channelId,

@@ -1,4 +1,4 @@
-import type { KyselyPlugin } from 'kysely';
+import { type KyselyPlugin, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer, unique } from '../../../test/harness.js';
 import { inTransaction } from '../../db/transaction.js';
@@ -234,9 +234,9 @@ describe('set-based stock ledger writes', () => {
         lines: variantIds.map((variantId) => ({ variantId, quantity: 2 })),
       }),
     );
-    // Lock, expire lapsed holds, read the cart's holds, read the channel's locations, insert
-    // the holds, write the levels, insert the events.
-    expect(reserving.sent()).toBe(7);
+    // Lock, expire lapsed holds and read the cart's, read the channel's locations, insert the
+    // holds, write the levels, insert the events.
+    expect(reserving.sent()).toBe(6);
     const committing = counting();
     const committed = await inTransaction(committing.db, (tx) =>
       commitReservations(tx, { cartId, orderId: unique('ord') }),
@@ -247,6 +247,42 @@ describe('set-based stock ledger writes', () => {
     const releasing = counting();
     expect(await inTransaction(releasing.db, (tx) => releaseReservations(tx, { cartId }))).toBe(0);
     expect(releasing.sent()).toBe(1);
+  });
+
+  it('does not count a lapsed hold of the holder itself: it is expired and held anew', async () => {
+    const channel = await server.newChannel();
+    const at = await location(channel.id, 0);
+    const [variantId] = (await createProduct(server, [channel.id], [{ price: 1000 }])) as [string];
+    await setLevel(variantId, at, 3);
+    const cartId = unique('cart');
+    const hold = () =>
+      inTransaction(server.db, (tx) =>
+        reserve(tx, { channelId: channel.id, cartId, lines: [{ variantId, quantity: 2 }], ttlSeconds: 900 }),
+      );
+    const { reservations: first } = await hold();
+    await sql`UPDATE inventory_reservations SET expires_at = now() - interval '1 second' WHERE cart_id = ${cartId}`.execute(
+      server.db,
+    );
+    const { reservations: again, expiresAt } = await hold();
+    expect(again).toHaveLength(1);
+    expect(again[0]?.id).not.toBe(first[0]?.id);
+    expect(expiresAt?.getTime()).toBeGreaterThan(Date.now());
+    const rows = await server.db
+      .selectFrom('inventory_reservations')
+      .select(['id', 'status', 'quantity'])
+      .where('cart_id', '=', cartId)
+      .orderBy('id')
+      .execute();
+    expect(rows).toEqual([
+      { id: first[0]?.id, status: 'expired', quantity: 2 },
+      { id: again[0]?.id, status: 'active', quantity: 2 },
+    ]);
+    const level = await server.db
+      .selectFrom('inventory_levels')
+      .select(['on_hand', 'reserved'])
+      .where('variant_id', '=', variantId)
+      .executeTakeFirstOrThrow();
+    expect(level).toEqual({ on_hand: 3, reserved: 2 });
   });
 
   it('gives back the newest hold whole and shrinks the older one in one write', async () => {

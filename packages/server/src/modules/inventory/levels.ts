@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import { emitEvents, type NewEvent } from '../events/outbox.js';
-import type { InventoryLevelRow } from './tables.js';
+import type { InventoryLevelRow, ReservationRow } from './tables.js';
 
 export interface LevelState {
   variantId: string;
@@ -16,6 +16,19 @@ export interface LevelState {
 export interface HeldBy {
   column: 'cart_id' | 'order_id';
   value: string;
+}
+
+/** An active reservation, as much of it as the level arithmetic needs. */
+export type Hold = Pick<ReservationRow, 'id' | 'variant_id' | 'location_id' | 'quantity'>;
+
+function expiring(tx: Executor, variantIds: string[]) {
+  return tx
+    .updateTable('inventory_reservations')
+    .set({ status: 'expired', updated_at: sql`now()` })
+    .where('status', '=', 'active')
+    .where('expires_at', '<=', sql<Date>`now()`)
+    .where(sql<boolean>`variant_id = ANY(${variantIds}::text[])`)
+    .returning(['id', 'variant_id', 'location_id', 'quantity']);
 }
 
 const keyOf = (variantId: string, locationId: string) => `${variantId}\u0000${locationId}`;
@@ -153,16 +166,41 @@ export class LockedLevels {
   async expireLapsed(tx: Executor, variantIds: Iterable<string>): Promise<number> {
     const ids = [...new Set(variantIds)];
     if (ids.length === 0) return 0;
-    const lapsed = await tx
-      .updateTable('inventory_reservations')
-      .set({ status: 'expired', updated_at: sql`now()` })
-      .where('status', '=', 'active')
-      .where('expires_at', '<=', sql<Date>`now()`)
-      .where('variant_id', 'in', ids)
-      .returning(['variant_id', 'location_id', 'quantity'])
-      .execute();
+    const lapsed = await expiring(tx, ids).execute();
     for (const row of lapsed) this.change(row.variant_id, row.location_id, { reserved: -row.quantity });
     return lapsed.length;
+  }
+
+  /**
+   * `expireLapsed`, then the holds of `heldBy` still active after it (oldest first), in one
+   * statement: the SELECT runs on the snapshot before the UPDATE, so it leaves out by ID
+   * the holds the UPDATE just expired.
+   */
+  async expireLapsedAndReadHolds(
+    tx: Executor,
+    variantIds: Iterable<string>,
+    heldBy: HeldBy,
+  ): Promise<Hold[]> {
+    const ids = [...new Set(variantIds)];
+    const rows = await tx
+      .with('lapsed', () => expiring(tx, ids))
+      .selectFrom('lapsed')
+      .select(['id', 'variant_id', 'location_id', 'quantity', sql<boolean>`true`.as('lapsed')])
+      .unionAll((eb) =>
+        eb
+          .selectFrom('inventory_reservations')
+          .select(['id', 'variant_id', 'location_id', 'quantity', sql<boolean>`false`.as('lapsed')])
+          .where(heldBy.column, '=', heldBy.value)
+          .where('status', '=', 'active')
+          .where('id', 'not in', sql<string>`(SELECT id FROM lapsed)`),
+      )
+      .execute();
+    const held: Hold[] = [];
+    for (const { lapsed, ...row } of rows) {
+      if (lapsed) this.change(row.variant_id, row.location_id, { reserved: -row.quantity });
+      else held.push(row);
+    }
+    return held.sort((a, b) => (a.id < b.id ? -1 : 1));
   }
 
   /**

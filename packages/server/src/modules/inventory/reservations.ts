@@ -3,7 +3,7 @@ import type { Db, Executor } from '../../db/database.js';
 import { inTransaction } from '../../db/transaction.js';
 import { ApiError } from '../../http/problem.js';
 import { newId } from '../../lib/ids.js';
-import { availableAt, type HeldBy, LockedLevels } from './levels.js';
+import { availableAt, type HeldBy, type Hold, LockedLevels } from './levels.js';
 import type { ReservationRow } from './tables.js';
 
 export interface StockLine {
@@ -54,17 +54,6 @@ function holderFilter(holder: Holder): HeldBy {
     : { column: 'order_id', value: holder.orderId };
 }
 
-async function activeReservations(tx: Executor, holder: Holder): Promise<ReservationRow[]> {
-  const { column, value } = holderFilter(holder);
-  return tx
-    .selectFrom('inventory_reservations')
-    .selectAll()
-    .where(column, '=', value)
-    .where('status', '=', 'active')
-    .orderBy('id')
-    .execute();
-}
-
 function sumByVariant(lines: readonly StockLine[]): Map<string, number> {
   const wanted = new Map<string, number>();
   for (const line of lines) {
@@ -97,8 +86,7 @@ export async function reserve(tx: Executor, input: ReserveInput & Holder): Promi
   const wanted = sumByVariant(input.lines);
   const levels = await LockedLevels.lock(tx, wanted.keys(), holderFilter(holder));
   const variantIds = new Set([...wanted.keys(), ...levels.variantIds()]);
-  await levels.expireLapsed(tx, variantIds);
-  const held = await activeReservations(tx, holder);
+  const held = await levels.expireLapsedAndReadHolds(tx, variantIds, holderFilter(holder));
   const haveOf = (variantId: string) =>
     held.filter((row) => row.variant_id === variantId).reduce((sum, row) => sum + row.quantity, 0);
   // Only a holder asking for more than it has draws from the locations.
@@ -107,7 +95,7 @@ export async function reserve(tx: Executor, input: ReserveInput & Holder): Promi
   );
   const locations = drawing ? await channelLocationIds(tx, input.channelId) : [];
 
-  const releases: Array<{ row: ReservationRow; quantity: number }> = [];
+  const releases: Array<{ row: Hold; quantity: number }> = [];
   const allocations: Array<{ variantId: string; locationId: string; quantity: number }> = [];
   const missing: OutOfStockVariant[] = [];
 

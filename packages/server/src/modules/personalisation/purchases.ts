@@ -3,7 +3,8 @@ import type { Executor } from '../../db/database.js';
 import { inTransaction } from '../../db/transaction.js';
 import { getConsent } from '../customers/index.js';
 import { onEvent } from '../events/subscribers.js';
-import { findOrder, loadOrderDetail } from '../orders/service.js';
+import { orderLines } from '../orders/lifecycle.js';
+import { findOrder } from '../orders/service.js';
 import { basketDelta } from './algorithms/index.js';
 import { addCounts, addTrendingSignals } from './counts.js';
 import { refreshNeighbourLists } from './neighbours.js';
@@ -25,7 +26,7 @@ export async function countPlacedOrder(db: Executor, orderId: string): Promise<b
       .returning('order_id')
       .executeTakeFirst();
     if (!claimed) return false;
-    const { lines } = await loadOrderDetail(tx, order);
+    const lines = await orderLines(tx, orderId);
     const productIds = [...new Set(lines.map((line) => line.product_id))];
     await addCounts(tx, 'purchase', basketDelta(productIds));
     await addTrendingSignals(
@@ -64,7 +65,7 @@ export async function retractCancelledOrder(db: Executor, orderId: string): Prom
     if (!retracted) return false;
     const order = await findOrder(tx, orderId);
     if (!order) return false;
-    const { lines } = await loadOrderDetail(tx, order);
+    const lines = await orderLines(tx, orderId);
     const productIds = [...new Set(lines.map((line) => line.product_id))];
     await addCounts(tx, 'purchase', basketDelta(productIds, -1));
     await tx

@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --products 10000 --duration 10 --connections 50 --scenarios product-list,…]
+ * npm run bench [-- --products 10000 --duration 10 --connections 50 --workers 1 --scenarios product-list,…]
  *
  * Seeds a fresh database (PGlite in a temp dir, or a new `merx_bench_<ts>` database on the
  * PostgreSQL named by DATABASE_URL), starts the server as a child process on 127.0.0.1,
@@ -28,6 +28,8 @@ const { values: args } = parseArgs({
     scenarios: { type: 'string' },
     json: { type: 'string' },
     existing: { type: 'boolean', default: false },
+    /** API processes (`merx start --workers`); above 1 needs PostgreSQL. */
+    workers: { type: 'string', default: '1' },
   },
 });
 
@@ -42,6 +44,7 @@ const products = positiveInt('products', args.products, 200_000);
 const duration = positiveInt('duration', args.duration, 600);
 const warmup = positiveInt('warmup', args.warmup, 60);
 const connections = positiveInt('connections', args.connections, 1000);
+const workers = Math.max(1, positiveInt('workers', args.workers, 64));
 const chosen = args.scenarios
   ? args.scenarios.split(',').map((name) => {
       const found = scenarios.find((scenario) => scenario.name === name.trim());
@@ -129,7 +132,7 @@ async function main() {
     const [, keyId, secretKey] = /^(key_\w+)\s.*(sk_\S+)$/m.exec(created) ?? [];
     if (!keyId || !secretKey) throw new Error('could not create a secret key for the benchmark');
     revokeKey = () => runMerx(['keys', 'revoke', keyId], database.env, 120_000).then(() => {});
-    server = await startServerProcess(database.env, { readyTimeoutMs: 120_000 });
+    server = await startServerProcess(database.env, { readyTimeoutMs: 120_000, workers });
     idleRssMb = server.memory()?.rssMb ?? null;
     const target = await connect(server, secretKey);
     const headers = { authorization: `Bearer ${target.publishableKey}` };
@@ -212,7 +215,7 @@ async function main() {
     }
   }
   console.log(
-    `\nserver RSS after start: ${idleRssMb === null ? 'n/a' : `${fmt(idleRssMb)} MB`}; ${connections} connections, ${duration} s per scenario after ${warmup} s warm-up`,
+    `\nserver RSS after start: ${idleRssMb === null ? 'n/a' : `${fmt(idleRssMb)} MB`}; ${connections} connections, ${workers} API process(es), ${duration} s per scenario after ${warmup} s warm-up`,
   );
   if (args.json) {
     writeFileSync(

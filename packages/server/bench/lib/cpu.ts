@@ -15,6 +15,20 @@ export function cpuMsOf(pid: number): number | null {
   }
 }
 
+/** A process and its descendants (the API workers of `merx start --workers N`). */
+function processTree(pid: number): number[] {
+  let children: number[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .split(' ')
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    // gone, or not Linux
+  }
+  return [pid, ...children.flatMap(processTree)];
+}
+
 /** PostgreSQL backends serving one database: their process titles read `postgres: … <db> …`. */
 export function postgresBackendsOf(database: string): number[] {
   const pids: number[] = [];
@@ -39,7 +53,8 @@ export function cpuMeter(serverPid: number, database: string | null) {
   const backendsNow = () => (database ? postgresBackendsOf(database) : []);
   const sample = () => {
     const backends = new Map(backendsNow().map((pid) => [pid, cpuMsOf(pid) ?? 0]));
-    return { server: cpuMsOf(serverPid) ?? 0, backends };
+    const server = processTree(serverPid).reduce((sum, pid) => sum + (cpuMsOf(pid) ?? 0), 0);
+    return { server, backends };
   };
   let before = sample();
   return {

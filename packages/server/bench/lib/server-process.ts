@@ -68,23 +68,27 @@ export interface ServerProcess {
  */
 export async function startServerProcess(
   env: Record<string, string>,
-  options: { readyTimeoutMs: number },
+  options: { readyTimeoutMs: number; workers?: number },
 ): Promise<ServerProcess> {
   const port = await freePort();
   // MERX_BENCH_CPU_PROFILE=<dir>: the server writes a V8 CPU profile there when it stops.
   const profileDir = process.env.MERX_BENCH_CPU_PROFILE;
   const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const child = spawn(process.execPath, [...nodeArgs, MERX_BIN, 'start', '--no-seed'], {
-    env: {
-      ...process.env,
-      ...env,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      LOG_LEVEL: 'warn',
-      MERX_RATE_LIMIT_PER_MINUTE: '100000000',
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, MERX_BIN, 'start', '--no-seed', '--workers', String(options.workers ?? 1)],
+    {
+      env: {
+        ...process.env,
+        ...env,
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        LOG_LEVEL: 'warn',
+        MERX_RATE_LIMIT_PER_MINUTE: '100000000',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  );
   const baseUrl = `http://127.0.0.1:${port}`;
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;

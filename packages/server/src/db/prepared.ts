@@ -4,6 +4,18 @@ import type pg from 'pg';
 /** Statements kept prepared per connection; the least recently used is deallocated beyond this. */
 export const PREPARED_PER_CONNECTION = 400;
 
+/** Hashing every statement's text cost more than a lookup; the texts are few and reused. */
+const names = new Map<string, string>();
+function statementName(text: string): string {
+  let name = names.get(text);
+  if (name === undefined) {
+    if (names.size >= 10_000) names.clear();
+    name = `merx_${createHash('sha1').update(text).digest('hex')}`;
+    names.set(text, name);
+  }
+  return name;
+}
+
 type QueryFn = (config: unknown, values?: unknown, callback?: unknown) => unknown;
 
 interface ProtocolState {
@@ -50,7 +62,7 @@ export function prepareStatements(client: pg.ClientBase, limit = PREPARED_PER_CO
     else if (config.includes('set_config(')) plannerTuned = true;
     if (plannerTuned || !Array.isArray(values) || values.length === 0) return query(config, values);
     const generation = reprepared.get(config) ?? 0;
-    const name = `merx_${createHash('sha1').update(config).digest('hex')}_${generation}`;
+    const name = `${statementName(config)}_${generation}`;
     recent.delete(name);
     recent.set(name, true);
     const run = () =>

@@ -510,26 +510,16 @@ export async function updateCart(
 
 /**
  * Checkout calls this in the order's transaction once the order is written: the cart can
- * no longer change, and `cart.completed` carries its final state.
+ * no longer change, and `cart.completed` carries its final state. `pricedAtCheckout` is the
+ * cart as checkout priced it; when no write came in between (the version moved only by this
+ * completion) it is the final state, and the cart is not read and priced again.
  */
 export async function markCartCompleted(
   tx: Executor,
   cartId: string,
   orderId: string,
+  pricedAtCheckout?: PricedCart,
 ): Promise<PresentedCart> {
-  const cart = await tx
-    .selectFrom('carts')
-    .selectAll()
-    .where('id', '=', cartId)
-    .forUpdate()
-    .executeTakeFirst();
-  if (!cart) throw notFound('Cart', cartId);
-  if (cart.status !== 'active') {
-    throw new ApiError(409, 'cart_not_active', `The cart is ${cart.status} and can no longer change`, {
-      cart_status: cart.status,
-      order_id: cart.order_id,
-    });
-  }
   const completed = await tx
     .updateTable('carts')
     .set({
@@ -540,10 +530,26 @@ export async function markCartCompleted(
       updated_at: sql`now()`,
     })
     .where('id', '=', cartId)
+    .where('status', '=', 'active')
     .returningAll()
-    .executeTakeFirstOrThrow();
-  const { lines } = await getCart(tx, cartId);
-  const presented = presentCart(await priceCart(tx, { cart: completed, lines }, { cachedConfig: true }));
+    .executeTakeFirst();
+  if (!completed) {
+    const cart = await tx.selectFrom('carts').selectAll().where('id', '=', cartId).executeTakeFirst();
+    if (!cart) throw notFound('Cart', cartId);
+    throw new ApiError(409, 'cart_not_active', `The cart is ${cart.status} and can no longer change`, {
+      cart_status: cart.status,
+      order_id: cart.order_id,
+    });
+  }
+  const unchanged = pricedAtCheckout && pricedAtCheckout.cart.version + 1 === completed.version;
+  const priced = unchanged
+    ? { ...pricedAtCheckout, cart: completed }
+    : await priceCart(
+        tx,
+        { cart: completed, lines: (await getCart(tx, cartId)).lines },
+        { cachedConfig: true },
+      );
+  const presented = presentCart(priced);
   await emitEvent(tx, {
     type: 'cart.completed',
     resourceType: 'cart',

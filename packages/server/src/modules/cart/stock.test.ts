@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../../test/harness.js';
 import { inTransaction } from '../../db/transaction.js';
 import { sweepExpiredReservations } from '../inventory/reservations.js';
+import { priceCart } from './pricing.js';
 import { markCartCompleted } from './service.js';
 import { createProduct, reserveAtAddToCart, stock } from './test-support.js';
 
@@ -175,5 +176,49 @@ describe('stock held at add-to-cart', () => {
       .where('type', '=', 'cart.completed')
       .executeTakeFirstOrThrow();
     expect(event.data).toMatchObject({ status: 'completed', totals: { total: 1000 } });
+  });
+
+  it('cart.completed re-uses checkout’s pricing only when no write came in between', async () => {
+    const { channel, variant } = await shopWithStock(5);
+    const completedEvent = async (cartId: string) =>
+      (
+        await server.db
+          .selectFrom('events')
+          .select('data')
+          .where('resource_id', '=', cartId)
+          .where('type', '=', 'cart.completed')
+          .executeTakeFirstOrThrow()
+      ).data as { lines: unknown[]; totals: { total: number }; version: number };
+    const newCart = async () =>
+      (
+        await server.store(channel.key, 'POST', '/store/v1/carts', {
+          lines: [{ variant_id: variant, quantity: 1 }],
+        })
+      ).json();
+
+    const quiet = await newCart();
+    const pricedQuiet = await priceCart(server.db, quiet.id);
+    await inTransaction(server.db, (tx) => markCartCompleted(tx, quiet.id, 'ord_quiet', pricedQuiet));
+    const read = (await server.store(channel.key, 'GET', `/store/v1/carts/${quiet.id}`)).json();
+    expect(await completedEvent(quiet.id)).toMatchObject({
+      version: read.version,
+      lines: read.lines.map((line: { id: string; quantity: number }) => ({
+        id: line.id,
+        quantity: line.quantity,
+      })),
+      totals: read.totals,
+    });
+
+    const busy = await newCart();
+    const pricedBusy = await priceCart(server.db, busy.id);
+    const added = await server.store(channel.key, 'POST', `/store/v1/carts/${busy.id}/lines`, {
+      variant_id: variant,
+      quantity: 2,
+    });
+    expect(added.statusCode, added.body).toBe(200);
+    await inTransaction(server.db, (tx) => markCartCompleted(tx, busy.id, 'ord_busy', pricedBusy));
+    const event = await completedEvent(busy.id);
+    expect(event.lines).toEqual([expect.objectContaining({ quantity: 3 })]);
+    expect(event.totals.total).toBe(3000);
   });
 });

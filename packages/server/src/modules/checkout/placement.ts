@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db, Executor } from '../../db/database.js';
 import { inTransaction } from '../../db/transaction.js';
 import { ApiError } from '../../http/problem.js';
+import type { PricedCart } from '../cart/pricing.js';
 import { markCartCompleted } from '../cart/service.js';
 import { emitEvent } from '../events/outbox.js';
 import { commitReservations, releaseReservations, touchReservations } from '../inventory/reservations.js';
@@ -36,11 +37,13 @@ export async function placeOrder(
   payment: PaymentRow,
   actor: Actor,
   knownLines?: OrderLineRow[],
+  /** The cart as checkout priced it (saves pricing it again for `cart.completed`). */
+  pricedCart?: PricedCart,
 ): Promise<Placement> {
   const locked = await lockOrder(tx, orderId, knownLines);
   const result = decide(locked, { type: 'authorise', amount: payment.amount });
   // Cart before stock, the order every cart write takes its locks in, so the two never deadlock.
-  await markCartCompleted(tx, locked.order.cart_id, orderId);
+  await markCartCompleted(tx, locked.order.cart_id, orderId, pricedCart);
   const committed = await commitReservations(tx, {
     cartId: locked.order.cart_id,
     orderId,

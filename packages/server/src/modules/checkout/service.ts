@@ -111,6 +111,7 @@ function assertCheckoutable(priced: PricedCart, email: string | null, expectedTo
 interface Reserved {
   order: OrderRow;
   lines: OrderLineRow[];
+  priced: PricedCart;
   payment: PaymentRow;
   orderToken: string;
 }
@@ -175,7 +176,7 @@ async function reserveCheckout(
       currency: priced.currency,
       amount: order.total,
     });
-    return { order, lines, payment, orderToken };
+    return { order, lines, payment, orderToken, priced };
   });
 }
 
@@ -261,7 +262,9 @@ export async function checkout(db: Db, input: CheckoutInput, actor: Actor): Prom
 
   let placement: Placement;
   try {
-    placement = await inTransaction(db, (tx) => placeOrder(tx, order.id, payment, actor, lines));
+    placement = await inTransaction(db, (tx) =>
+      placeOrder(tx, order.id, payment, actor, lines, reserved.priced),
+    );
   } catch (error) {
     await voidAndDiscard(db, order, payment);
     throw error;

@@ -190,7 +190,11 @@ export const cartStoreRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const access = cartAccessOf(request);
       const cart = await authorizeCart(db, request.params.id, access);
-      const priced = await priceCart(db, cart, { channelId: access.channelId, cachedConfig: true });
+      const priced = await priceCart(db, cart, {
+        channelId: access.channelId,
+        cachedConfig: true,
+        withAvailability: false,
+      });
       return {
         data: priced.shippingQuotes.map((quote) => ({
           id: quote.option.id,

@@ -203,7 +203,14 @@ export async function finishWrite(
 
   // The chosen option is dropped once it no longer serves the cart (address or weight changed).
   const keepShipping = priced.shipping !== null;
-  // One statement: the re-snapshotted lines ride along as data-modifying CTEs.
+  // The row the bump below leaves (the cart is locked, so its version is known), presented
+  // before the write: the re-snapshotted lines, the bump and the event are one statement.
+  const bumped: CartRow = {
+    ...state.cart,
+    version: options.event === 'cart.created' ? state.cart.version : state.cart.version + 1,
+    updated_at: new Date(),
+    shipping_option_id: keepShipping ? state.cart.shipping_option_id : null,
+  };
   let statement: QueryCreator<Database> = tx;
   [...shownLines.values()].forEach((line, index) => {
     statement = statement.with(`shown_${index}`, (db) =>
@@ -217,17 +224,17 @@ export async function finishWrite(
         .where('id', '=', line.id),
     ) as unknown as QueryCreator<Database>;
   });
-  const bumped = await statement
-    .updateTable('carts')
-    .set({
-      ...cartChanges,
-      version: options.event === 'cart.created' ? sql`version` : sql`version + 1`,
-      updated_at: sql`now()`,
-      ...(keepShipping ? {} : { shipping_option_id: null }),
-    })
-    .where('id', '=', cartId)
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  statement = statement.with('bumped', (db) =>
+    db
+      .updateTable('carts')
+      .set({
+        ...cartChanges,
+        version: bumped.version,
+        updated_at: bumped.updated_at,
+        ...(keepShipping ? {} : { shipping_option_id: null }),
+      })
+      .where('id', '=', cartId),
+  ) as unknown as QueryCreator<Database>;
   const presented = presentCart(
     {
       ...priced,
@@ -243,14 +250,18 @@ export async function finishWrite(
       reservationExpiresAt: holdsExpireAt,
     },
   );
-  await emitEvent(tx, {
-    type: options.event,
-    resourceType: 'cart',
-    resourceId: cartId,
-    channelId: bumped.channel_id,
-    customerId: bumped.customer_id,
-    data: presented,
-  });
+  await emitEvent(
+    tx,
+    {
+      type: options.event,
+      resourceType: 'cart',
+      resourceId: cartId,
+      channelId: bumped.channel_id,
+      customerId: bumped.customer_id,
+      data: presented,
+    },
+    statement,
+  );
   return presented;
 }
 

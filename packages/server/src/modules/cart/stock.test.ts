@@ -178,6 +178,38 @@ describe('stock held at add-to-cart', () => {
     expect(event.data).toMatchObject({ status: 'completed', totals: { total: 1000 } });
   });
 
+  it('every cart event carries exactly the cart a read returns afterwards (written in one statement)', async () => {
+    const { channel, variant } = await shopWithStock(5);
+    const created = (
+      await server.store(channel.key, 'POST', '/store/v1/carts', {
+        lines: [{ variant_id: variant, quantity: 1 }],
+      })
+    ).json();
+    const latestEvent = async () =>
+      (
+        await server.db
+          .selectFrom('events')
+          .select('data')
+          .where('resource_id', '=', created.id)
+          .orderBy('seq', 'desc')
+          .executeTakeFirstOrThrow()
+      ).data;
+    const read = async () => (await server.store(channel.key, 'GET', `/store/v1/carts/${created.id}`)).json();
+    expect(await latestEvent()).toEqual(await read());
+    const patched = await server.store(channel.key, 'PATCH', `/store/v1/carts/${created.id}`, {
+      email: 'ada@example.com',
+      shipping_address: { line1: '1 Main St', city: 'Paris', country: 'FR' },
+    });
+    expect(patched.statusCode, patched.body).toBe(200);
+    expect(await latestEvent()).toEqual(await read());
+    expect(await read()).toEqual(patched.json());
+    await server.store(channel.key, 'POST', `/store/v1/carts/${created.id}/lines`, {
+      variant_id: variant,
+      quantity: 1,
+    });
+    expect(await latestEvent()).toEqual(await read());
+  });
+
   it('cart.completed re-uses checkout’s pricing only when no write came in between', async () => {
     const { channel, variant } = await shopWithStock(5);
     const completedEvent = async (cartId: string) =>

@@ -1,4 +1,5 @@
-import type { Executor } from '../../db/database.js';
+import type { QueryCreator } from 'kysely';
+import type { Database, Executor } from '../../db/database.js';
 import { newId } from '../../lib/ids.js';
 import type { EventRow } from './tables.js';
 
@@ -41,19 +42,29 @@ export const EVENTS_NOTIFY_CHANNEL = 'merx_events';
  * the NOTIFY (0703_event_notify_in_trigger.sql), which PostgreSQL delivers only at commit,
  * so listeners never see an event whose change rolled back.
  */
-export async function emitEvent(tx: Executor, event: NewEvent): Promise<EventRow> {
-  const [row] = await emitEvents(tx, [event]);
+export async function emitEvent(
+  tx: Executor,
+  event: NewEvent,
+  alongside?: QueryCreator<Database>,
+): Promise<EventRow> {
+  const [row] = await emitEvents(tx, [event], alongside);
   return row as EventRow;
 }
 
 /**
  * Writes several events in one multi-row INSERT, in the order given: the seq trigger fires
  * row by row in VALUES order, so their seqs ascend as the array does. Returns them in that order.
+ * `alongside`: the transaction's query creator carrying the change itself as data-modifying
+ * CTEs (`tx.with(…)`), so change and event go in one statement.
  */
-export async function emitEvents(tx: Executor, events: readonly NewEvent[]): Promise<EventRow[]> {
+export async function emitEvents(
+  tx: Executor,
+  events: readonly NewEvent[],
+  alongside?: QueryCreator<Database>,
+): Promise<EventRow[]> {
   if (events.length === 0) return [];
   const ids = events.map(() => newId('evt'));
-  const rows = await tx
+  const rows = await (alongside ?? tx)
     .insertInto('events')
     .values(
       events.map((event, i) => ({

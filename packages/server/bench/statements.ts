@@ -4,9 +4,11 @@
  * Counts the SQL statements one checkout journey sends, step by step (the per-order cost
  * behind the write-path figures): boots the app in-process on the database DATABASE_URL names
  * (or an in-memory PGlite), sets up a small shop, runs the journey a few times and prints the
- * statements of the last one. Statements sent after a step's response (subscribers, the bus)
- * are counted under "after checkout".
+ * statements of the last one. Statements the request itself sends are told apart (async
+ * context) from background work that happens meanwhile (the event bus, subscribers), which is
+ * counted as "background" for the whole journey.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { startTestServer, unique } from '../test/harness.js';
@@ -20,11 +22,16 @@ const { values: args } = parseArgs({
   },
 });
 
+let concurrent = false;
 const recorded: string[] = [];
+const background: string[] = [];
+const inRequest = new AsyncLocalStorage<true>();
 const query = pg.Client.prototype.query as (...a: unknown[]) => unknown;
 pg.Client.prototype.query = function (this: pg.Client, ...a: unknown[]) {
   const first = a[0] as string | { text: string };
-  recorded.push(typeof first === 'string' ? first : first.text);
+  const text = typeof first === 'string' ? first : first.text;
+  if (concurrent || inRequest.getStore()) recorded.push(text);
+  else background.push(text);
   return query.apply(this, a);
 } as typeof pg.Client.prototype.query;
 
@@ -96,13 +103,11 @@ const address = {
 };
 const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
 
-let concurrent = false;
-
 async function journey(): Promise<Array<[string, string[]]>> {
   const steps: Array<[string, string[]]> = [];
   const step = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
     if (!concurrent) recorded.length = 0;
-    const result = await run();
+    const result = await inRequest.run(true, run);
     if (!concurrent) steps.push([name, [...recorded]]);
     return result;
   };
@@ -129,7 +134,9 @@ async function journey(): Promise<Array<[string, string[]]>> {
       payment: { provider: 'test', token: 'tok_visa' },
     }),
   );
-  await step('after checkout', settle);
+  await settle();
+  steps.push(['background (bus, subscribers)', [...background]]);
+  background.length = 0;
   return steps;
 }
 

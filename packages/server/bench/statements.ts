@@ -12,6 +12,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { startTestServer, unique } from '../test/harness.js';
+import { ADDRESS } from './scenarios/checkout.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -93,14 +94,6 @@ await ok(
   }),
 );
 
-const address = {
-  first_name: 'Ada',
-  last_name: 'Lovelace',
-  line1: '12 Rue de Rivoli',
-  city: 'Paris',
-  postal_code: '75001',
-  country: 'FR',
-};
 const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
 
 async function journey(): Promise<Array<[string, string[]]>> {
@@ -121,7 +114,7 @@ async function journey(): Promise<Array<[string, string[]]>> {
       store('POST', `/store/v1/carts/${cart.id}/lines`, { variant_id: variantId, quantity: 1 }),
     );
   await step('PATCH address', () =>
-    store('PATCH', `/store/v1/carts/${cart.id}`, { shipping_address: address }),
+    store('PATCH', `/store/v1/carts/${cart.id}`, { shipping_address: ADDRESS }),
   );
   const options = await step('GET shipping-options', () =>
     store('GET', `/store/v1/carts/${cart.id}/shipping-options`),

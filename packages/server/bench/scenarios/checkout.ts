@@ -103,7 +103,8 @@ async function prepareShop(target: BenchTarget, reservationPoint: string): Promi
   return variantIds;
 }
 
-const ADDRESS = {
+/** Where the bench's shoppers ship to: France, the region the shop set-up adds. */
+export const ADDRESS = {
   first_name: 'Ada',
   last_name: 'Lovelace',
   line1: '12 Rue de Rivoli',

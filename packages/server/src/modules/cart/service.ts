@@ -231,7 +231,7 @@ export async function finishWrite(
         ...cartChanges,
         version: bumped.version,
         updated_at: bumped.updated_at,
-        ...(keepShipping ? {} : { shipping_option_id: null }),
+        shipping_option_id: bumped.shipping_option_id,
       })
       .where('id', '=', cartId),
   ) as unknown as QueryCreator<Database>;
@@ -492,6 +492,7 @@ export async function updateCart(
     patch.promotion_codes === undefined
       ? undefined
       : [...new Map(patch.promotion_codes.map((code) => [code.trim().toUpperCase(), code.trim()])).values()];
+  // pg sends the address objects to their jsonb columns as JSON.
   const changed = {
     ...(patch.email !== undefined ? { email: patch.email } : {}),
     ...(patch.shipping_address !== undefined ? { shipping_address: patch.shipping_address } : {}),
@@ -499,8 +500,6 @@ export async function updateCart(
     ...(patch.shipping_option_id !== undefined ? { shipping_option_id: patch.shipping_option_id } : {}),
     ...(codes !== undefined ? { promotion_codes: codes } : {}),
   };
-  const asJson = (address: Address | null | undefined) =>
-    address ? (JSON.stringify(address) as never) : null;
   return finishWrite(
     tx,
     cartId,
@@ -509,11 +508,7 @@ export async function updateCart(
       event: 'cart.updated',
       linesChanged: false,
       chosenShippingOption: patch.shipping_option_id ?? undefined,
-      cartChanges: {
-        ...changed,
-        ...(patch.shipping_address !== undefined ? { shipping_address: asJson(patch.shipping_address) } : {}),
-        ...(patch.billing_address !== undefined ? { billing_address: asJson(patch.billing_address) } : {}),
-      },
+      cartChanges: changed,
     },
     { cart: { ...locked.cart, ...changed }, lines: locked.lines },
   );

@@ -1,12 +1,12 @@
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startTestServer, type TestServer } from '../../../test/harness.js';
-import { createProduct, stock } from '../cart/test-support.js';
+import type { TestServer } from '../../../test/harness.js';
+import { createProduct } from '../cart/test-support.js';
 import { recoverPaymentOperations } from '../orders/recovery.js';
 import type { PaymentCall } from '../payments/provider.js';
 import { getPaymentProvider } from '../payments/registry.js';
 import type { TestPaymentProvider } from '../payments/test-provider.js';
-import { checkout, newCart, pay } from './test-support.js';
+import { checkout, eventTypesOf, newCart, pay, shirtShop } from './test-support.js';
 
 let server: TestServer;
 let shop: { id: string; key: string };
@@ -14,10 +14,7 @@ let shirt: string;
 const provider = getPaymentProvider('test') as TestPaymentProvider;
 
 beforeAll(async () => {
-  server = await startTestServer();
-  shop = await server.newChannel();
-  [shirt] = await createProduct(server, [shop.id], [{ price: 2500 }]);
-  await stock(server, [shop.id], { [shirt]: 50 });
+  ({ server, shop, shirt } = await shirtShop());
 });
 afterAll(() => server.close());
 afterEach(() => vi.restoreAllMocks());
@@ -43,15 +40,7 @@ const captures = (paymentId: string) =>
     .where('payment_id', '=', paymentId)
     .where('kind', '=', 'capture')
     .execute();
-const eventTypes = async (orderId: string) =>
-  (
-    await server.db
-      .selectFrom('events')
-      .select('type')
-      .where('resource_id', '=', orderId)
-      .orderBy('seq')
-      .execute()
-  ).map((row) => row.type);
+const eventTypes = (resourceId: string) => eventTypesOf(server, resourceId);
 const auditOf = async (orderId: string) =>
   (await adminOrder(orderId)).audit.map((entry: { action: string; actor: { kind: string } }) => [
     entry.action,

@@ -1,28 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../../../test/harness.js';
+import type { TestServer } from '../../../test/harness.js';
 import { createProduct, reserveAtAddToCart, session, signedInCustomer, stock } from '../cart/test-support.js';
-import { checkout, newCart, pay, sendWebhook, stockOf } from './test-support.js';
+import { checkout, eventTypesOf, newCart, pay, sendWebhook, shirtShop, stockOf } from './test-support.js';
 
 let server: TestServer;
 let shop: { id: string; key: string };
 let shirt: string;
 beforeAll(async () => {
-  server = await startTestServer();
-  shop = await server.newChannel();
-  [shirt] = await createProduct(server, [shop.id], [{ price: 2500 }]);
-  await stock(server, [shop.id], { [shirt]: 50 });
+  ({ server, shop, shirt } = await shirtShop());
 });
 afterAll(() => server.close());
 
-const eventTypes = async (resourceId: string) =>
-  (
-    await server.db
-      .selectFrom('events')
-      .select('type')
-      .where('resource_id', '=', resourceId)
-      .orderBy('seq')
-      .execute()
-  ).map((row) => row.type);
+const eventTypes = (resourceId: string) => eventTypesOf(server, resourceId);
 
 describe('checkout with the test provider', () => {
   it('places and captures an order, takes the stock and completes the cart', async () => {

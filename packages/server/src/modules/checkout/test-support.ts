@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
-import type { TestServer } from '../../../test/harness.js';
+import { startTestServer, type TestServer } from '../../../test/harness.js';
+import { createProduct, stock } from '../cart/test-support.js';
 import { testWebhookSecret } from '../payments/registry.js';
 import { TEST_WEBHOOK_SIGNATURE_HEADER } from '../payments/test-provider.js';
 import { signatureHeader } from '../payments/webhook-signature.js';
@@ -58,4 +59,28 @@ export async function stockOf(server: TestServer, variantId: string) {
     reserved: rows.reduce((sum, row) => sum + Number(row.reserved), 0),
     lowest: Math.min(...rows.map((row) => Number(row.on_hand) - Number(row.reserved))),
   };
+}
+
+/** A test server with one channel selling one stocked shirt (2500, 50 on hand). */
+export async function shirtShop(): Promise<{
+  server: TestServer;
+  shop: { id: string; key: string };
+  shirt: string;
+}> {
+  const server = await startTestServer();
+  const shop = await server.newChannel();
+  const [shirt] = await createProduct(server, [shop.id], [{ price: 2500 }]);
+  await stock(server, [shop.id], { [shirt as string]: 50 });
+  return { server, shop, shirt: shirt as string };
+}
+
+/** The types of the events written about one resource, in outbox order. */
+export async function eventTypesOf(server: TestServer, resourceId: string): Promise<string[]> {
+  const rows = await server.db
+    .selectFrom('events')
+    .select('type')
+    .where('resource_id', '=', resourceId)
+    .orderBy('seq')
+    .execute();
+  return rows.map((row) => row.type);
 }

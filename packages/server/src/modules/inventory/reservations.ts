@@ -84,9 +84,10 @@ export interface ReserveResult {
 export async function reserve(tx: Executor, input: ReserveInput & Holder): Promise<ReserveResult> {
   const holder: Holder = input.cartId !== undefined ? { cartId: input.cartId } : { orderId: input.orderId };
   const wanted = sumByVariant(input.lines);
-  const levels = await LockedLevels.lock(tx, wanted.keys(), holderFilter(holder));
+  const heldBy = holderFilter(holder);
+  const levels = await LockedLevels.lock(tx, wanted.keys(), heldBy);
   const variantIds = new Set([...wanted.keys(), ...levels.variantIds()]);
-  const held = await levels.expireLapsedAndReadHolds(tx, variantIds, holderFilter(holder));
+  const held = await levels.expireLapsedAndReadHolds(tx, variantIds, heldBy);
   const haveOf = (variantId: string) =>
     held.filter((row) => row.variant_id === variantId).reduce((sum, row) => sum + row.quantity, 0);
   // Only a holder asking for more than it has draws from the locations.

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../../test/harness.js';
 import { createProduct, stock } from '../cart/test-support.js';
-import { checkout, newCart, pay, stockOf } from '../checkout/test-support.js';
+import { checkout, eventTypesOf, newCart, pay, stockOf } from '../checkout/test-support.js';
 
 let server: TestServer;
 let shop: { id: string; key: string };
@@ -36,15 +36,7 @@ async function placeOrder(token = 'tok_visa', email = 'buyer@example.com') {
 }
 
 const post = (path: string, body?: unknown) => server.admin('POST', `/admin/v1/orders/${path}`, body);
-const eventTypes = async (orderId: string) =>
-  (
-    await server.db
-      .selectFrom('events')
-      .select('type')
-      .where('resource_id', '=', orderId)
-      .orderBy('seq')
-      .execute()
-  ).map((row) => row.type);
+const eventTypes = (resourceId: string) => eventTypesOf(server, resourceId);
 
 describe('fulfilment and delivery', () => {
   it('ships partially with tracking, then fully, then delivers, with an audit trail', async () => {

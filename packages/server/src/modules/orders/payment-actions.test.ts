@@ -1,8 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startTestServer, type TestServer } from '../../../test/harness.js';
-import { createProduct, stock } from '../cart/test-support.js';
-import { checkout, newCart, pay, stockOf } from '../checkout/test-support.js';
+import type { TestServer } from '../../../test/harness.js';
+import { checkout, newCart, pay, shirtShop, stockOf } from '../checkout/test-support.js';
 import type { PaymentCall } from '../payments/provider.js';
 import { getPaymentProvider } from '../payments/registry.js';
 import type { TestPaymentProvider } from '../payments/test-provider.js';
@@ -14,10 +13,7 @@ let shirt: string;
 const provider = getPaymentProvider('test') as TestPaymentProvider;
 
 beforeAll(async () => {
-  server = await startTestServer();
-  shop = await server.newChannel();
-  [shirt] = await createProduct(server, [shop.id], [{ price: 2500 }]);
-  await stock(server, [shop.id], { [shirt]: 50 });
+  ({ server, shop, shirt } = await shirtShop());
 });
 afterAll(() => server.close());
 afterEach(() => vi.restoreAllMocks());

@@ -3042,6 +3042,7 @@ export interface paths {
          *     * **202** the payment awaits the shopper’s confirmation (`next_action`); the order stays `pending` until the provider’s webhook settles it.
          *     * **402** `payment_declined`: nothing is kept (no order, stock and promotion uses released).
          *     * **409** `out_of_stock` (with `variants`), `promotion_limit_reached` (remove the code and retry), `cart_already_checked_out` (with `order_id`), `checkout_in_progress`, `total_changed` (with `expected_total`, `total` and `currency`: the cart’s total is not the `expected_total` the head sent; show the new total and ask again).
+         *     * **502** `payment_provider_timeout` (the provider gave no answer within `MERX_PAYMENT_TIMEOUT_MS`) or `payment_provider_error` (the call failed): the outcome is unknown, so nothing is kept (no order, stock and promotion uses released, the payment attempt recorded as `failed`); check out again (a 5xx is not replayed for its `Idempotency-Key`).
          *
          *     Send an `Idempotency-Key`: a retry, even concurrent, replays the first response. Without one, a cart still yields at most one order (and one charge).
          */
@@ -3073,7 +3074,7 @@ export interface paths {
                             /** @example test */
                             provider: string;
                             /**
-                             * @description The payment method the head collected. With the `test` provider: tok_visa, tok_mastercard (succeed), tok_declined, tok_insufficient_funds (decline), tok_3ds (awaits a signed webhook), tok_fail_capture, tok_fail_refund, tok_fail_void (force failures).
+                             * @description The payment method the head collected. With the `test` provider: tok_visa, tok_mastercard (succeed), tok_declined, tok_insufficient_funds (decline), tok_3ds (awaits a signed webhook), tok_fail_capture, tok_fail_refund, tok_fail_void (force failures), tok_timeout (the authorisation never answers), tok_timeout_capture (the first capture’s answer never arrives).
                              * @example tok_visa
                              */
                             token: string;
@@ -12007,7 +12008,7 @@ export interface paths {
         put?: never;
         /**
          * Capture the payment
-         * @description For channels that capture manually (or when automatic capture failed). One capture per order: a smaller `amount` releases the rest of the authorisation. Emits `order.paid`. 502 `payment_provider_error` when the provider refuses (kept in the payment operation log; the order is unchanged), 502 `payment_outcome_unknown` when it does not answer (retried with the same idempotency key later), 409 `payment_operation_in_progress` while another payment operation of the order is waiting for the provider.
+         * @description For channels that capture manually (or when automatic capture failed). One capture per order: a smaller `amount` releases the rest of the authorisation. Emits `order.paid`. 502 `payment_provider_error` when the provider refuses (kept in the payment operation log; the order is unchanged), 502 `payment_outcome_unknown` when the call fails without an answer and 502 `payment_provider_timeout` when no answer comes within `MERX_PAYMENT_TIMEOUT_MS` (either way the operation stays pending and is retried with the same idempotency key later), 409 `payment_operation_in_progress` while another payment operation of the order is waiting for the provider.
          */
         post: {
             parameters: {

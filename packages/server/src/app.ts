@@ -19,6 +19,7 @@ import { buildPartAwareValidator } from './http/validation.js';
 import { newId } from './lib/ids.js';
 import { registerEventRuntime } from './modules/events/runtime.js';
 import { modules } from './modules/index.js';
+import { configurePaymentCalls } from './modules/payments/registry.js';
 import { registerWebhookNetwork } from './modules/webhooks/network.js';
 import { webhookTarget } from './modules/webhooks/target.js';
 
@@ -64,6 +65,7 @@ export async function buildApp({ config, database, logger = true }: BuildOptions
   await registerMetrics(app);
   registerHeadShaping(app);
   registerWebhookNetwork(app, config);
+  configurePaymentCalls({ timeoutMs: config.paymentTimeoutMs });
   registerEventRuntime(app, [webhookTarget(database.db, app.webhookNetwork)]);
 
   await app.register(

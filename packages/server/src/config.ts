@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { DEFAULT_PAYMENT_TIMEOUT_MS } from './modules/payments/deadline.js';
 
 export interface MerxConfig {
   host: string;
@@ -31,6 +32,8 @@ export interface MerxConfig {
   deliveryBackoffMs: number;
   /** A webhook receiver must answer within this. */
   webhookTimeoutMs: number;
+  /** A payment provider must answer each call within this; at most half the pending-operation take-over age. */
+  paymentTimeoutMs: number;
 }
 
 function intFromEnv(value: string | undefined, fallback: number): number {
@@ -66,6 +69,7 @@ export function loadConfig(
     deliveryMaxAttempts: intFromEnv(env.MERX_DELIVERY_MAX_ATTEMPTS, 8),
     deliveryBackoffMs: intFromEnv(env.MERX_DELIVERY_BACKOFF_MS, 10_000),
     webhookTimeoutMs: intFromEnv(env.MERX_WEBHOOK_TIMEOUT_MS, 10_000),
+    paymentTimeoutMs: intFromEnv(env.MERX_PAYMENT_TIMEOUT_MS, DEFAULT_PAYMENT_TIMEOUT_MS),
     ...overrides,
   };
 }

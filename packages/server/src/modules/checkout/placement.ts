@@ -100,10 +100,19 @@ export async function discardUnplacedOrder(tx: Executor, order: CartOrder): Prom
 /**
  * Compensation after a failure past authorisation: the money hold is voided first (a void
  * of an authorisation is always safe), then the unplaced order is discarded. A void that
- * fails is kept on the payment's record (`last_error`) for an operator.
+ * fails, or whose outcome is unknown (no answer within MERX_PAYMENT_TIMEOUT_MS), is kept on
+ * the payment's record (`last_error`) for an operator; the order is discarded all the same,
+ * or the checkout recovery would later place it on the authorisation the shopper was told failed.
  */
 export async function voidAndDiscard(db: Db, order: CartOrder, payment: PaymentRow) {
-  if (payment.provider_reference) await voidPayment(db, payment);
+  if (payment.provider_reference) {
+    try {
+      await voidPayment(db, payment);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      await notePaymentError(db, payment.id, `void outcome unknown: ${reason}`);
+    }
+  }
   await inTransaction(db, (tx) => discardUnplacedOrder(tx, order));
 }
 

@@ -36,6 +36,7 @@ export const checkoutStoreRoutes: FastifyPluginAsyncTypebox = async (app) => {
           '* **202** the payment awaits the shopper’s confirmation (`next_action`); the order stays `pending` until the provider’s webhook settles it.',
           '* **402** `payment_declined`: nothing is kept (no order, stock and promotion uses released).',
           '* **409** `out_of_stock` (with `variants`), `promotion_limit_reached` (remove the code and retry), `cart_already_checked_out` (with `order_id`), `checkout_in_progress`, `total_changed` (with `expected_total`, `total` and `currency`: the cart’s total is not the `expected_total` the head sent; show the new total and ask again).',
+          '* **502** `payment_provider_timeout` (the provider gave no answer within `MERX_PAYMENT_TIMEOUT_MS`) or `payment_provider_error` (the call failed): the outcome is unknown, so nothing is kept (no order, stock and promotion uses released, the payment attempt recorded as `failed`); check out again (a 5xx is not replayed for its `Idempotency-Key`).',
           '',
           'Send an `Idempotency-Key`: a retry, even concurrent, replays the first response. Without one, a cart still yields at most one order (and one charge).',
         ].join('\n'),

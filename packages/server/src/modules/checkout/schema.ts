@@ -9,7 +9,7 @@ export const CheckoutBody = Type.Object(
           minLength: 1,
           maxLength: 500,
           description:
-            'The payment method the head collected. With the `test` provider: tok_visa, tok_mastercard (succeed), tok_declined, tok_insufficient_funds (decline), tok_3ds (awaits a signed webhook), tok_fail_capture, tok_fail_refund, tok_fail_void (force failures).',
+            'The payment method the head collected. With the `test` provider: tok_visa, tok_mastercard (succeed), tok_declined, tok_insufficient_funds (decline), tok_3ds (awaits a signed webhook), tok_fail_capture, tok_fail_refund, tok_fail_void (force failures), tok_timeout (the authorisation never answers), tok_timeout_capture (the first capture’s answer never arrives).',
           examples: ['tok_visa'],
         }),
       },

@@ -9,12 +9,15 @@ import { type Actor, orderLines } from '../orders/lifecycle.js';
 import { insertOrder, liveOrderOfCart, newOrderDetail, type OrderDetail } from '../orders/service.js';
 import { orderSnapshot } from '../orders/snapshot.js';
 import type { OrderLineRow, OrderRow } from '../orders/tables.js';
+import { PaymentProviderTimeout } from '../payments/deadline.js';
 import { getPaymentProvider } from '../payments/registry.js';
 import {
   authorisePayment,
   createPayment,
+  markPaymentFailed,
   paymentOfOrder,
   paymentProviderFailed,
+  paymentProviderTimedOut,
 } from '../payments/service.js';
 import type { PaymentRow } from '../payments/tables.js';
 import { redeemPromotions } from '../promotions/service.js';
@@ -221,6 +224,35 @@ async function reserveRepricingSpentAutomatics(db: Db, input: CheckoutInput, act
   }
 }
 
+/**
+ * The authorisation's outcome is unknown (no answer within MERX_PAYMENT_TIMEOUT_MS, network).
+ * No reference came back, so there is nothing to void: an authorisation the provider may
+ * still make lapses uncaptured. The payment is marked failed and the order discarded, in one
+ * transaction, so the shopper can check out again at once. Returns the problem to answer.
+ */
+async function abandonUnansweredAuthorisation(
+  db: Db,
+  order: OrderRow,
+  payment: PaymentRow,
+  error: unknown,
+): Promise<ApiError> {
+  const reason = error instanceof Error ? error.message : String(error);
+  // The order's rows before the payment's, the lock order of every path.
+  await inTransaction(db, async (tx) => {
+    await discardUnplacedOrder(tx, order);
+    await markPaymentFailed(tx, payment.id, `authorisation outcome unknown: ${reason}`);
+  });
+  if (error instanceof PaymentProviderTimeout) {
+    return paymentProviderTimedOut(
+      'authorisation',
+      error,
+      'Nothing was kept (no order, stock and promotion uses released); check out again.',
+      { payment_id: payment.id },
+    );
+  }
+  return paymentProviderFailed('authorisation', reason);
+}
+
 export const paymentDeclined = (payment: PaymentRow) =>
   new ApiError(402, 'payment_declined', payment.last_error ?? 'The payment was declined', {
     decline_code: payment.decline_code,
@@ -245,9 +277,7 @@ export async function checkout(db: Db, input: CheckoutInput, actor: Actor): Prom
   try {
     authorised = await authorisePayment(db, reserved.payment, input.payment.token);
   } catch (error) {
-    // The outcome is unknown (timeout, network): void whatever may have been authorised.
-    await voidAndDiscard(db, order, reserved.payment);
-    throw paymentProviderFailed('authorisation', error instanceof Error ? error.message : String(error));
+    throw await abandonUnansweredAuthorisation(db, order, reserved.payment, error);
   }
   const { result, payment } = authorised;
 

@@ -2,6 +2,7 @@ import type { Db, Executor } from '../../db/database.js';
 import { inTransaction } from '../../db/transaction.js';
 import { ApiError } from '../../http/problem.js';
 import { newId } from '../../lib/ids.js';
+import { PaymentProviderTimeout } from '../payments/deadline.js';
 import {
   callProvider,
   claimOperation,
@@ -13,7 +14,13 @@ import {
   takeOverStaleOperation,
 } from '../payments/operations.js';
 import type { OperationResult } from '../payments/provider.js';
-import { getPayment, paymentOfOrder, paymentProviderFailed, recordFreeCapture } from '../payments/service.js';
+import {
+  getPayment,
+  paymentOfOrder,
+  paymentProviderFailed,
+  paymentProviderTimedOut,
+  recordFreeCapture,
+} from '../payments/service.js';
 import type { PaymentOperationRow, PaymentRow } from '../payments/tables.js';
 import { type Actor, decide, lockOrder, OrderChanged, saveTransition } from './lifecycle.js';
 import {
@@ -45,13 +52,20 @@ const operationKinds: Record<string, ProviderOperationKind> = {
   void_payment: 'void',
 };
 
-const outcomeUnknown = (operation: PaymentOperationRow, error: unknown) =>
-  new ApiError(
+const RETRIED_LATER = `It is retried with the same idempotency key after ${PENDING_OPERATION_TIMEOUT_SECONDS} seconds.`;
+
+/** The operation stays pending either way; a timeout says so by its own code. */
+const outcomeUnknown = (operation: PaymentOperationRow, error: unknown) => {
+  if (error instanceof PaymentProviderTimeout) {
+    return paymentProviderTimedOut(operation.kind, error, RETRIED_LATER, { operation_id: operation.id });
+  }
+  return new ApiError(
     502,
     'payment_outcome_unknown',
-    `The payment provider did not answer the ${operation.kind}: ${error instanceof Error ? error.message : String(error)}. It is retried with the same idempotency key after ${PENDING_OPERATION_TIMEOUT_SECONDS} seconds.`,
+    `The payment provider did not answer the ${operation.kind}: ${error instanceof Error ? error.message : String(error)}. ${RETRIED_LATER}`,
     { operation: operation.kind, operation_id: operation.id },
   );
+};
 
 type Begun =
   | { kind: 'done'; order: OrderRow }

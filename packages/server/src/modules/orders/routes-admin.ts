@@ -92,7 +92,7 @@ export const orderAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Capture the payment',
         description:
-          'For channels that capture manually (or when automatic capture failed). One capture per order: a smaller `amount` releases the rest of the authorisation. Emits `order.paid`. 502 `payment_provider_error` when the provider refuses (kept in the payment operation log; the order is unchanged), 502 `payment_outcome_unknown` when it does not answer (retried with the same idempotency key later), 409 `payment_operation_in_progress` while another payment operation of the order is waiting for the provider.',
+          'For channels that capture manually (or when automatic capture failed). One capture per order: a smaller `amount` releases the rest of the authorisation. Emits `order.paid`. 502 `payment_provider_error` when the provider refuses (kept in the payment operation log; the order is unchanged), 502 `payment_outcome_unknown` when the call fails without an answer and 502 `payment_provider_timeout` when no answer comes within `MERX_PAYMENT_TIMEOUT_MS` (either way the operation stays pending and is retried with the same idempotency key later), 409 `payment_operation_in_progress` while another payment operation of the order is waiting for the provider.',
         params,
         body: CaptureBody,
         response: actionResponses,

@@ -2,6 +2,7 @@ import { sql, type UpdateObject } from 'kysely';
 import type { Database, Executor } from '../../db/database.js';
 import { ApiError } from '../../http/problem.js';
 import { newId } from '../../lib/ids.js';
+import { PENDING_OPERATION_TIMEOUT_SECONDS } from './deadline.js';
 import type { OperationResult } from './provider.js';
 import { getPaymentProvider } from './registry.js';
 import { callOf, type PaymentOutcome } from './service.js';
@@ -17,8 +18,9 @@ import type { PaymentOperationRow, PaymentRow, PaymentStatus } from './tables.js
  */
 export type ProviderOperationKind = 'capture' | 'void' | 'refund';
 
-/** Far longer than any provider call may take: a younger pending operation is still running. */
-export const PENDING_OPERATION_TIMEOUT_SECONDS = 120;
+// Defined next to the call deadline it bounds (deadline.ts): a younger pending operation may
+// still be waiting for the provider.
+export { PENDING_OPERATION_TIMEOUT_SECONDS };
 
 export const operationInProgress = (paymentId: string, operation?: PaymentOperationRow) =>
   new ApiError(
@@ -77,7 +79,8 @@ export async function claimOperation(
 /**
  * Asks the provider, outside any transaction. The operation id is the idempotency key, so a
  * retry of the same operation is carried out once. Throws when the outcome is unknown
- * (timeout, network): the operation then stays pending.
+ * (PaymentProviderTimeout after MERX_PAYMENT_TIMEOUT_MS, network): the operation then stays
+ * pending.
  */
 export function callProvider(payment: PaymentRow, operation: PaymentOperationRow): Promise<OperationResult> {
   const provider = getPaymentProvider(payment.provider);

@@ -6,16 +6,25 @@
 export interface PaymentProvider {
   readonly id: string;
   /** Something the head needs to collect card details (a client secret, the test tokens, …). */
-  createSession(input: SessionInput): Promise<PaymentSession>;
-  authorise(input: AuthoriseInput): Promise<AuthoriseResult>;
+  createSession(input: SessionInput, options?: ProviderCallOptions): Promise<PaymentSession>;
+  authorise(input: AuthoriseInput, options?: ProviderCallOptions): Promise<AuthoriseResult>;
   /** Captures `amount` ≤ the authorised amount, once; the rest of the authorisation lapses. */
-  capture(input: PaymentCall & { amount: number }): Promise<OperationResult>;
+  capture(input: PaymentCall & { amount: number }, options?: ProviderCallOptions): Promise<OperationResult>;
   /** Cancels an authorisation that was not captured. */
-  void(input: PaymentCall): Promise<OperationResult>;
+  void(input: PaymentCall, options?: ProviderCallOptions): Promise<OperationResult>;
   /** Gives back `amount` ≤ captured − refunded; may be called several times. */
-  refund(input: PaymentCall & { amount: number }): Promise<OperationResult>;
+  refund(input: PaymentCall & { amount: number }, options?: ProviderCallOptions): Promise<OperationResult>;
   /** Checks a webhook's signature and freshness; throws WebhookRejected when it is not genuine. */
   verifyWebhook(input: WebhookInput): WebhookEvent;
+}
+
+/**
+ * Merx gives up on every call after MERX_PAYMENT_TIMEOUT_MS and aborts `signal` then; a
+ * provider should drop its request on it (pass it to `fetch`). Whatever it answers after
+ * that is ignored: the call's outcome is unknown, and a retry uses the same idempotency key.
+ */
+export interface ProviderCallOptions {
+  signal: AbortSignal;
 }
 
 export interface SessionInput {

@@ -1,4 +1,5 @@
 import { ApiError } from '../../http/problem.js';
+import { checkPaymentTimeout, DEFAULT_PAYMENT_TIMEOUT_MS, withDeadline } from './deadline.js';
 import type { PaymentProvider } from './provider.js';
 import { createTestProvider } from './test-provider.js';
 
@@ -15,10 +16,18 @@ export function testWebhookSecret(env: NodeJS.ProcessEnv = process.env): string 
   return env.MERX_TEST_PAYMENTS_WEBHOOK_SECRET || DEFAULT_TEST_WEBHOOK_SECRET;
 }
 
+let callTimeoutMs = DEFAULT_PAYMENT_TIMEOUT_MS;
+
+/** The app's settings for provider calls (`MERX_PAYMENT_TIMEOUT_MS`), checked at start-up. */
+export function configurePaymentCalls(settings: { timeoutMs: number }): void {
+  callTimeoutMs = checkPaymentTimeout(settings.timeoutMs);
+}
+
 function buildProviders(env: NodeJS.ProcessEnv): Map<string, PaymentProvider> {
-  const providers = new Map<string, PaymentProvider>();
-  if (env.MERX_TEST_PAYMENTS !== 'off') providers.set('test', createTestProvider(testWebhookSecret(env)));
-  return providers;
+  const enabled: PaymentProvider[] = [];
+  if (env.MERX_TEST_PAYMENTS !== 'off') enabled.push(createTestProvider(testWebhookSecret(env)));
+  // Every provider is handed out bounded, so no call path can forget the deadline.
+  return new Map(enabled.map((provider) => [provider.id, withDeadline(provider, () => callTimeoutMs)]));
 }
 
 let providers: Map<string, PaymentProvider> | null = null;

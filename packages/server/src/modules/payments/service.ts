@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import { ApiError, notFound } from '../../http/problem.js';
 import { newId } from '../../lib/ids.js';
+import type { PaymentProviderTimeout } from './deadline.js';
 import type { AuthoriseResult, PaymentCall } from './provider.js';
 import { getPaymentProvider } from './registry.js';
 import type { PaymentOperationsTable, PaymentRow, PaymentStatus } from './tables.js';
@@ -171,6 +172,23 @@ export const paymentProviderFailed = (operation: string, error: string) =>
   new ApiError(502, 'payment_provider_error', `The payment provider refused the ${operation}: ${error}`, {
     operation,
   });
+
+/**
+ * The provider did not answer in time (same 502 as the other provider failures, its own code):
+ * `then` tells the client what became of its request.
+ */
+export const paymentProviderTimedOut = (
+  operation: string,
+  timeout: PaymentProviderTimeout,
+  then: string,
+  extra: Record<string, unknown> = {},
+) =>
+  new ApiError(
+    502,
+    'payment_provider_timeout',
+    `The payment provider did not answer the ${operation} within ${timeout.timeoutMs} ms. ${then}`,
+    { operation, timeout_ms: timeout.timeoutMs, ...extra },
+  );
 
 export type PaymentOutcome =
   | { ok: true; payment: PaymentRow }

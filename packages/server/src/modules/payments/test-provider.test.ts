@@ -71,6 +71,38 @@ describe('test provider', () => {
       },
     ]);
   });
+
+  it('never answers tok_timeout until the caller gives up', async () => {
+    const controller = new AbortController();
+    const reason = new Error('gave up');
+    let settled = false;
+    const pending = provider
+      .authorise(
+        { paymentId: 'pay_2', amount: 500, currency: 'EUR', token: 'tok_timeout' },
+        { signal: controller.signal },
+      )
+      .finally(() => {
+        settled = true;
+      });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(settled).toBe(false);
+    controller.abort(reason);
+    await expect(pending).rejects.toBe(reason);
+  });
+
+  it('carries out the first tok_timeout_capture capture but loses its answer; a retry gets it', async () => {
+    const controller = new AbortController();
+    const capture = { ...call('tok_timeout_capture', 'capture-lost'), amount: 500 };
+    const lost = provider.capture(capture, { signal: controller.signal });
+    controller.abort(new Error('gave up'));
+    await expect(lost).rejects.toThrow('gave up');
+    expect(await provider.capture(capture)).toEqual({ ok: true, reference: 'tpay_tok_timeout_capture_cap' });
+    expect(await provider.refund({ ...call('tok_timeout_capture'), amount: 5 })).toMatchObject({ ok: true });
+    expect(provider.carriedOut('tpay_tok_timeout_capture').map((op) => [op.kind, op.ok])).toEqual([
+      ['capture', true],
+      ['refund', true],
+    ]);
+  });
 });
 
 describe('webhook signatures', () => {

@@ -3,6 +3,7 @@ import {
   type OperationResult,
   type PaymentCall,
   type PaymentProvider,
+  type ProviderCallOptions,
   type WebhookEvent,
   WebhookRejected,
 } from './provider.js';
@@ -21,6 +22,9 @@ export const TEST_CARD_TOKENS = {
   tok_fail_capture: 'authorised, but every capture fails (the order stays authorised)',
   tok_fail_refund: 'authorised and captured, but every refund fails',
   tok_fail_void: 'authorised, but voiding fails',
+  tok_timeout: 'the authorisation never answers (Merx gives up after MERX_PAYMENT_TIMEOUT_MS)',
+  tok_timeout_capture:
+    'authorised; the first capture is carried out but its answer never arrives, a retry with the same idempotency key gets it',
 } as const;
 export type TestCardToken = keyof typeof TEST_CARD_TOKENS;
 
@@ -28,6 +32,16 @@ export const TEST_WEBHOOK_SIGNATURE_HEADER = 'merx-signature';
 
 const isTestToken = (token: string): token is TestCardToken => Object.hasOwn(TEST_CARD_TOKENS, token);
 const cardOf = (data: Record<string, unknown>) => String(data.card ?? '');
+
+/** A provider that does not answer: settles only when the caller gives up, with its reason. */
+function noAnswer(options?: ProviderCallOptions): Promise<never> {
+  return new Promise((_, reject) => {
+    const signal = options?.signal;
+    if (!signal) return;
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
+}
 
 /** An operation the test provider carried out (a replayed idempotency key adds none). */
 export interface TestProviderOperation {
@@ -82,7 +96,7 @@ export function createTestProvider(webhookSecret: string): TestPaymentProvider {
     async createSession({ paymentId }) {
       return { id: `tpsess_${paymentId}`, details: { tokens: TEST_CARD_TOKENS } };
     },
-    async authorise({ paymentId, token }): Promise<AuthoriseResult> {
+    async authorise({ paymentId, token }, options): Promise<AuthoriseResult> {
       const reference = `tpay_${paymentId}`;
       if (!isTestToken(token)) {
         return {
@@ -108,6 +122,7 @@ export function createTestProvider(webhookSecret: string): TestPaymentProvider {
           message: 'The card has insufficient funds',
         };
       }
+      if (token === 'tok_timeout') return noAnswer(options);
       if (token === 'tok_3ds') {
         return {
           status: 'requires_action',
@@ -121,8 +136,9 @@ export function createTestProvider(webhookSecret: string): TestPaymentProvider {
       }
       return { status: 'authorised', reference, data: { card: token } };
     },
-    async capture(call) {
-      return once(
+    async capture(call, options) {
+      const retried = answers.has(call.idempotencyKey);
+      const result = once(
         'capture',
         call,
         () =>
@@ -131,6 +147,9 @@ export function createTestProvider(webhookSecret: string): TestPaymentProvider {
             reference: `${call.reference}_cap`,
           },
       );
+      // Carried out, but the answer is lost on its way back: only a retry learns the outcome.
+      if (!retried && cardOf(call.data) === 'tok_timeout_capture') return noAnswer(options);
+      return result;
     },
     async void(call) {
       return once(

@@ -1,10 +1,12 @@
 import type { AddressInfo } from 'node:net';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer, unique } from '../../../test/harness.js';
 import { inTransaction } from '../../db/transaction.js';
 import { emitEvent } from './outbox.js';
+import { recordAttempts } from './queue.js';
 import { openSse } from './sse-client.js';
-import { onEvent } from './subscribers.js';
+import { onEvent, onEvents } from './subscribers.js';
 
 let server: TestServer;
 let base: string;
@@ -211,6 +213,144 @@ describe('onEvent subscribers', () => {
       .toEqual({ status: 'dead', attempts: 3 });
     offFlaky();
     offDoomed();
+  });
+});
+
+describe('onEvents batch subscribers', () => {
+  it('hands events due together over in one call, and retries a failed call one event at a time', async () => {
+    const type = unique('test.batched').toLowerCase();
+    const calls: string[][] = [];
+    const name = unique('batched');
+    const off = onEvents(
+      type,
+      (events) => {
+        calls.push(events.map((event) => event.resourceId));
+        if (events.some((event) => event.resourceId === 'poison')) throw new Error('cannot digest');
+      },
+      { name, maxBatch: 10 },
+    );
+    const emitted = await inTransaction(server.db, async (tx) => {
+      const written = [];
+      for (const resourceId of ['first', 'poison', 'last'])
+        written.push(await emitEvent(tx, { type, resourceType: 'test', resourceId, data: {} }));
+      return written;
+    });
+    const statuses = () =>
+      server.db
+        .selectFrom('event_deliveries')
+        .select(['event_id', 'status', 'attempts'])
+        .where('consumer', '=', `subscriber:${name}`)
+        .orderBy('event_seq')
+        .execute();
+    await expect.poll(statuses, { timeout: 5000 }).toEqual([
+      { event_id: emitted[0].id, status: 'succeeded', attempts: 2 },
+      { event_id: emitted[1].id, status: 'dead', attempts: 3 },
+      { event_id: emitted[2].id, status: 'succeeded', attempts: 2 },
+    ]);
+    expect(calls[0]).toEqual(['first', 'poison', 'last']);
+    expect(calls.slice(1).every((call) => call.length === 1)).toBe(true);
+    expect(calls.slice(1).flat().sort()).toEqual(['first', 'last', 'poison', 'poison']);
+    off();
+  });
+});
+
+describe('recordAttempts', () => {
+  it('settles a whole batch in one go: succeeded, retried later, dead; a stale lease or a deleted delivery changes nothing', async () => {
+    const consumer = `test:${unique('settle')}`;
+    const rows = ['ok', 'retry', 'dead', 'stale'].map((label, i) => ({
+      id: unique(`edl_${label}`),
+      consumer,
+      event_seq: i + 1,
+      event_id: unique('evt'),
+      event_type: 'test.settled',
+      attempts: label === 'dead' ? 3 : label === 'stale' ? 2 : 1,
+      // Leased far ahead, so the running worker leaves these rows alone.
+      next_attempt_at: new Date(Date.now() + 3_600_000),
+    }));
+    const inserted = await server.db.insertInto('event_deliveries').values(rows).returningAll().execute();
+    const [ok, retry, dead, stale] = rows.map((row) => inserted.find((r) => r.id === row.id)!);
+    const deleted = { ...ok, id: unique('edl_gone') };
+    const outcome = (okay: boolean) => ({
+      ok: okay,
+      statusCode: okay ? 200 : 500,
+      error: okay ? null : 'Receiver answered 500',
+      durationMs: 12.4,
+    });
+    const verdicts = await recordAttempts(
+      server.db,
+      [
+        { delivery: ok, outcome: outcome(true) },
+        { delivery: retry, outcome: outcome(false) },
+        { delivery: dead, outcome: outcome(false) },
+        // Its lease ran out and another worker re-claimed it (attempts 2 in the row).
+        { delivery: { ...stale, attempts: 1 }, outcome: outcome(true) },
+        { delivery: deleted, outcome: outcome(true) },
+      ],
+      { maxAttempts: 3, backoffMs: 60_000, random: () => 0 },
+    );
+    expect(verdicts).toEqual(['succeeded', 'failed', 'dead', 'succeeded', 'succeeded']);
+    const settled = await server.db
+      .selectFrom('event_deliveries')
+      .select([
+        'id',
+        'status',
+        'last_status_code',
+        'last_error',
+        'last_duration_ms',
+        sql<number>`round(extract(epoch from next_attempt_at - now()))::int`.as('due_in_s'),
+      ])
+      .where('consumer', '=', consumer)
+      .orderBy('event_seq')
+      .execute();
+    expect(settled).toEqual([
+      {
+        id: ok.id,
+        status: 'succeeded',
+        last_status_code: 200,
+        last_error: null,
+        last_duration_ms: 12,
+        due_in_s: 0,
+      },
+      {
+        id: retry.id,
+        status: 'pending',
+        last_status_code: 500,
+        last_error: 'Receiver answered 500',
+        last_duration_ms: 12,
+        // Half the first back-off step, the jitter being 0.
+        due_in_s: 30,
+      },
+      {
+        id: dead.id,
+        status: 'dead',
+        last_status_code: 500,
+        last_error: 'Receiver answered 500',
+        last_duration_ms: 12,
+        due_in_s: 0,
+      },
+      {
+        id: stale.id,
+        status: 'pending',
+        last_status_code: null,
+        last_error: null,
+        last_duration_ms: null,
+        due_in_s: 3600,
+      },
+    ]);
+    const logged = await server.db
+      .selectFrom('event_delivery_attempts')
+      .select(['delivery_id', 'attempt', 'status_code'])
+      .where('delivery_id', 'in', [...rows.map((row) => row.id), deleted.id])
+      .orderBy('delivery_id')
+      .execute();
+    expect(logged).toEqual(
+      [
+        { delivery_id: ok.id, attempt: 1, status_code: 200 },
+        { delivery_id: retry.id, attempt: 1, status_code: 500 },
+        { delivery_id: dead.id, attempt: 3, status_code: 500 },
+        { delivery_id: stale.id, attempt: 1, status_code: 200 },
+      ].sort((x, y) => (x.delivery_id < y.delivery_id ? -1 : 1)),
+    );
   });
 });
 

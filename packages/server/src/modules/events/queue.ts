@@ -14,14 +14,23 @@ export interface DeliveryOutcome {
   durationMs: number;
 }
 
+export interface DueEvent {
+  event: EventRow;
+  delivery: DeliveryRow;
+}
+
 /**
  * A kind of event consumer (webhook endpoints, in-process subscribers). `route` picks the
- * consumers of a batch of events; `deliver` hands one event to one consumer.
+ * consumers of a batch of events; `deliver` hands one event to one consumer. A kind whose
+ * consumers can take several events in one call also has `deliverBatch` (events in seq
+ * order, one outcome for all of them) and says per consumer how many at most (`maxBatch`).
  */
 export interface DeliveryTarget {
   kind: string;
   route(db: Executor, events: EventRow[]): Promise<Array<{ key: string; event: EventRow }>>;
   deliver(key: string, event: EventRow, delivery: DeliveryRow): Promise<DeliveryOutcome>;
+  maxBatch?(key: string): number;
+  deliverBatch?(key: string, batch: DueEvent[]): Promise<DeliveryOutcome>;
 }
 
 export interface QueueOptions {
@@ -98,38 +107,91 @@ export async function claimDueDeliveries(db: Db, limit: number, leaseMs: number)
   return claimed.rows.sort((a, b) => a.event_seq - b.event_seq);
 }
 
-/** Logs the attempt and settles the delivery: done, retry later, or dead-lettered. */
-export async function recordAttempt(
-  db: Db,
-  delivery: DeliveryRow,
-  outcome: DeliveryOutcome,
+export type Verdict = 'succeeded' | 'failed' | 'dead';
+
+export interface Attempted {
+  delivery: DeliveryRow;
+  outcome: DeliveryOutcome;
+}
+
+/**
+ * Splits claimed deliveries (in seq order) into calls: the first attempts of a consumer that
+ * takes batches go together, up to its limit; everything else goes alone. Retries go alone so
+ * that an event that always fails is on its own after its first failure and cannot take the
+ * events it was batched with to the dead letters.
+ */
+export function deliveryCalls<T extends Pick<DeliveryRow, 'consumer' | 'attempts'>>(
+  deliveries: readonly T[],
+  maxBatchOf: (consumer: string) => number,
+): T[][] {
+  const calls: T[][] = [];
+  const filling = new Map<string, T[]>();
+  for (const delivery of deliveries) {
+    const limit = delivery.attempts > 1 ? 1 : maxBatchOf(delivery.consumer);
+    let call = filling.get(delivery.consumer);
+    if (limit <= 1 || !call || call.length >= limit) {
+      call = [];
+      calls.push(call);
+      if (limit > 1) filling.set(delivery.consumer, call);
+    }
+    call.push(delivery);
+  }
+  return calls;
+}
+
+/**
+ * Logs the attempts and settles their deliveries (done, retry later, or dead-lettered) in one
+ * statement for the whole lot.
+ */
+export async function recordAttempts(
+  db: Executor,
+  attempted: readonly Attempted[],
   options: Pick<QueueOptions, 'maxAttempts' | 'backoffMs' | 'random'>,
-): Promise<'succeeded' | 'failed' | 'dead'> {
-  const verdict = outcome.ok ? 'succeeded' : delivery.attempts >= options.maxAttempts ? 'dead' : 'failed';
-  const retryInMs =
-    verdict === 'failed' ? retryDelayMs(delivery.attempts, options.backoffMs, options.random) : 0;
-  await inTransaction(db, async (tx) => {
-    // The delivery may have been deleted meanwhile (its endpoint was): then there is nothing to log.
-    await sql`INSERT INTO event_delivery_attempts (delivery_id, attempt, status_code, duration_ms, error)
-      SELECT id, ${delivery.attempts}, ${outcome.statusCode}, ${Math.round(outcome.durationMs)},
-        ${outcome.error?.slice(0, 1000) ?? null}
-      FROM event_deliveries WHERE id = ${delivery.id}`.execute(tx);
-    await tx
-      .updateTable('event_deliveries')
-      .set({
-        status: verdict === 'failed' ? 'pending' : verdict,
-        next_attempt_at: sql<Date>`now() + make_interval(secs => ${retryInMs / 1000})`,
-        last_status_code: outcome.statusCode,
-        last_error: outcome.error?.slice(0, 1000) ?? null,
-        last_duration_ms: Math.round(outcome.durationMs),
-        updated_at: new Date(),
-      })
-      // A lease that ran out was re-claimed by another worker: its attempt owns the row now.
-      .where('id', '=', delivery.id)
-      .where('attempts', '=', delivery.attempts)
-      .execute();
-  });
-  return verdict;
+): Promise<Verdict[]> {
+  const verdicts = attempted.map(
+    ({ delivery, outcome }): Verdict =>
+      outcome.ok ? 'succeeded' : delivery.attempts >= options.maxAttempts ? 'dead' : 'failed',
+  );
+  if (attempted.length === 0) return verdicts;
+  const column = <V>(pick: (attempt: Attempted, verdict: Verdict) => V) =>
+    attempted.map((attempt, i) => pick(attempt, verdicts[i]));
+  // A delivery deleted meanwhile (its endpoint was) is missing from the join: nothing to log.
+  // A lease that ran out was re-claimed by another worker: its attempt owns the row now, so
+  // the row is settled only while `attempts` is still this attempt's.
+  await sql`WITH outcome AS (
+      SELECT * FROM unnest(
+        ${column(({ delivery }) => delivery.id)}::text[],
+        ${column(({ delivery }) => delivery.attempts)}::int[],
+        ${column((_, verdict) => (verdict === 'failed' ? 'pending' : verdict))}::text[],
+        ${column(({ delivery }, verdict) => (verdict === 'failed' ? retryDelayMs(delivery.attempts, options.backoffMs, options.random) / 1000 : 0))}::float8[],
+        ${column(({ outcome }) => outcome.statusCode)}::int[],
+        ${column(({ outcome }) => Math.round(outcome.durationMs))}::int[],
+        ${column(({ outcome }) => outcome.error?.slice(0, 1000) ?? null)}::text[]
+      ) AS t(id, attempt, status, retry_secs, status_code, duration_ms, error)
+    ), logged AS (
+      INSERT INTO event_delivery_attempts (delivery_id, attempt, status_code, duration_ms, error)
+      SELECT d.id, o.attempt, o.status_code, o.duration_ms, o.error
+      FROM outcome o JOIN event_deliveries d ON d.id = o.id
+    )
+    UPDATE event_deliveries d
+    SET status = o.status,
+        next_attempt_at = now() + make_interval(secs => o.retry_secs),
+        last_status_code = o.status_code,
+        last_error = o.error,
+        last_duration_ms = o.duration_ms,
+        updated_at = now()
+    FROM outcome o
+    WHERE d.id = o.id AND d.attempts = o.attempt`.execute(db);
+  return verdicts;
+}
+
+function failure(error: string): DeliveryOutcome {
+  return { ok: false, statusCode: null, error, durationMs: 0 };
+}
+
+function parseConsumer(consumer: string): { kind: string; key: string } {
+  const separator = consumer.indexOf(':');
+  return { kind: consumer.slice(0, separator), key: consumer.slice(separator + 1) };
 }
 
 export interface QueueLog {
@@ -235,32 +297,39 @@ export class DeliveryQueue {
       )
       .execute();
     const bySeq = new Map(events.map((event) => [event.seq, event]));
+    const attempted: Attempted[] = [];
+    const deliverable: DeliveryRow[] = [];
+    for (const delivery of deliveries) {
+      const { kind } = parseConsumer(delivery.consumer);
+      if (!bySeq.has(delivery.event_seq))
+        attempted.push({ delivery, outcome: failure('The event no longer exists') });
+      else if (!this.targets.has(kind))
+        attempted.push({ delivery, outcome: failure(`No ${kind} consumer on this node`) });
+      else deliverable.push(delivery);
+    }
+    const calls = deliveryCalls(deliverable, (consumer) => {
+      const { kind, key } = parseConsumer(consumer);
+      const target = this.targets.get(kind)!;
+      return target.deliverBatch ? (target.maxBatch?.(key) ?? 1) : 1;
+    });
     await Promise.all(
-      deliveries.map(async (delivery) => {
-        const separator = delivery.consumer.indexOf(':');
-        const kind = delivery.consumer.slice(0, separator);
-        const target = this.targets.get(kind);
-        const event = bySeq.get(delivery.event_seq);
-        const outcome: DeliveryOutcome =
-          target && event
-            ? await target
-                .deliver(delivery.consumer.slice(separator + 1), event, delivery)
-                .catch((error: unknown) => ({
-                  ok: false,
-                  statusCode: null,
-                  error: error instanceof Error ? error.message : String(error),
-                  durationMs: 0,
-                }))
-            : {
-                ok: false,
-                statusCode: null,
-                error: event ? `No ${kind} consumer on this node` : 'The event no longer exists',
-                durationMs: 0,
-              };
-        const verdict = await recordAttempt(this.db, delivery, outcome, this.options);
-        this.metrics.deliveryAttempts.inc({ kind, outcome: verdict });
+      calls.map(async (call) => {
+        const { kind, key } = parseConsumer(call[0].consumer);
+        const target = this.targets.get(kind)!;
+        const batch = call.map((delivery) => ({ event: bySeq.get(delivery.event_seq)!, delivery }));
+        const outcome = await (batch.length > 1 && target.deliverBatch
+          ? target.deliverBatch(key, batch)
+          : target.deliver(key, batch[0].event, batch[0].delivery)
+        ).catch((error: unknown) => failure(error instanceof Error ? error.message : String(error)));
+        for (const delivery of call) attempted.push({ delivery, outcome });
       }),
     );
+    const verdicts = await recordAttempts(this.db, attempted, this.options);
+    for (const [i, { delivery }] of attempted.entries())
+      this.metrics.deliveryAttempts.inc({
+        kind: parseConsumer(delivery.consumer).kind,
+        outcome: verdicts[i],
+      });
   }
 
   /** Sleep until the earliest retry falls due (or the fallback poll). */

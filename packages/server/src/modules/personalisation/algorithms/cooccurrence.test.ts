@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { basketDelta, blendCooccurrence, CooccurrenceCounts, type CooccurrenceRows } from './cooccurrence.js';
+import {
+  basketDelta,
+  blendCooccurrence,
+  CooccurrenceCounts,
+  type CooccurrenceRows,
+  sumDeltas,
+} from './cooccurrence.js';
 
 const sortedRows = (rows: CooccurrenceRows) => ({
   totalBaskets: rows.totalBaskets,
@@ -106,6 +112,53 @@ describe('CooccurrenceCounts', () => {
         }
       }),
     );
+  });
+});
+
+describe('sumDeltas', () => {
+  const weightedBaskets = fc.array(
+    fc.record({
+      basket: fc.uniqueArray(fc.constantFrom('p1', 'p2', 'p3', 'p4', 'p5'), { maxLength: 5 }),
+      weight: fc.constantFrom(1, -1, 0.3),
+    }),
+    { maxLength: 20 },
+  );
+
+  it('adds up to what counting the baskets one by one gives, retractions included', () => {
+    fc.assert(
+      fc.property(weightedBaskets, (list) => {
+        const oneByOne = new CooccurrenceCounts();
+        for (const { basket, weight } of list) oneByOne.addBasket(basket, weight);
+
+        const together = CooccurrenceCounts.fromRows(
+          sumDeltas(list.map(({ basket, weight }) => basketDelta(basket, weight))),
+        );
+
+        const rounded = (rows: CooccurrenceRows) => {
+          const round = (count: number) => Math.round(count * 1e9) / 1e9;
+          const sorted = sortedRows(rows);
+          return {
+            totalBaskets: round(sorted.totalBaskets),
+            items: sorted.items.map((item) => ({ ...item, count: round(item.count) })),
+            pairs: sorted.pairs.map((pair) => ({ ...pair, count: round(pair.count) })),
+          };
+        };
+        expect(rounded(together.toRows())).toEqual(rounded(oneByOne.toRows()));
+      }),
+    );
+  });
+
+  it('leaves out what sums to zero and keeps pairs as product_a < product_b', () => {
+    expect(
+      sumDeltas([basketDelta(['b', 'a']), basketDelta(['a', 'c']), basketDelta(['a', 'b'], -1)]),
+    ).toEqual({
+      totalBaskets: 1,
+      items: [
+        { productId: 'a', count: 1 },
+        { productId: 'c', count: 1 },
+      ],
+      pairs: [{ productA: 'a', productB: 'c', count: 1 }],
+    });
   });
 });
 

@@ -57,6 +57,36 @@ export function basketDelta(productIds: Iterable<ProductId>, weight = 1): Cooccu
   };
 }
 
+/**
+ * Several increments as one (e.g. the baskets of the orders counted together): counts of the
+ * same item or pair add up, and one that sums to zero is left out, as it changes nothing.
+ */
+export function sumDeltas(deltas: Iterable<CooccurrenceRows>): CooccurrenceRows {
+  let totalBaskets = 0;
+  const items = new Map<ProductId, number>();
+  const pairs = new Map<ProductId, Map<ProductId, number>>();
+  for (const delta of deltas) {
+    totalBaskets += delta.totalBaskets;
+    for (const { productId, count } of delta.items) items.set(productId, (items.get(productId) ?? 0) + count);
+    for (const { productA, productB, count } of delta.pairs) {
+      const partners = partnersOf(pairs, productA);
+      partners.set(productB, (partners.get(productB) ?? 0) + count);
+    }
+  }
+  const nonZero = (count: number) => Math.abs(count) >= ZERO_TOLERANCE;
+  return {
+    totalBaskets,
+    items: [...items]
+      .filter(([, count]) => nonZero(count))
+      .map(([productId, count]) => ({ productId, count })),
+    pairs: [...pairs].flatMap(([productA, partners]) =>
+      [...partners]
+        .filter(([, count]) => nonZero(count))
+        .map(([productB, count]) => ({ productA, productB, count })),
+    ),
+  };
+}
+
 /** Item and pair counts over a stream of baskets, updatable one basket at a time. */
 export class CooccurrenceCounts implements CooccurrenceSource {
   #totalBaskets = 0;

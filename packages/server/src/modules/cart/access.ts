@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { Executor } from '../../db/database.js';
+import { literal } from '../../db/plan-stable.js';
 import { staleVersion } from '../../http/concurrency.js';
 import { conflict, notFound } from '../../http/problem.js';
 import type { CartLineRow, CartRow } from './tables.js';
@@ -63,7 +64,7 @@ export async function currentCartOf(db: Executor, customerId: string): Promise<C
     .selectFrom('carts')
     .selectAll()
     .where('customer_id', '=', customerId)
-    .where('status', '=', 'active')
+    .where('status', '=', literal('active'))
     .orderBy('updated_at', 'desc')
     .orderBy('id', 'desc')
     .executeTakeFirst();

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
+import { literal } from '../../db/plan-stable.js';
 import { staleVersion } from '../../http/concurrency.js';
 import { ApiError, notFound } from '../../http/problem.js';
 import { newId } from '../../lib/ids.js';
@@ -112,7 +113,7 @@ export async function mergeCartsAtLogin(
     .selectFrom('carts')
     .select('id')
     .where('customer_id', '=', input.customerId)
-    .where('status', '=', 'active')
+    .where('status', '=', literal('active'))
     .where('id', '!=', input.guestCartId)
     .orderBy('updated_at', 'desc')
     .executeTakeFirst();

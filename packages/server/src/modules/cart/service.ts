@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { type QueryCreator, sql, type Updateable } from 'kysely';
 import type { Database, Executor } from '../../db/database.js';
+import { literal } from '../../db/plan-stable.js';
 import { ApiError, type FieldError, invalid, notFound } from '../../http/problem.js';
 import { newId } from '../../lib/ids.js';
 import { isCountryCode } from '../customers/countries.js';
@@ -536,7 +537,7 @@ export async function markCartCompleted(
       updated_at: sql`now()`,
     })
     .where('id', '=', cartId)
-    .where('status', '=', 'active')
+    .where('status', '=', literal('active'))
     .returningAll()
     .executeTakeFirst();
   if (!completed) {

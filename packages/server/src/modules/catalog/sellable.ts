@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
+import { anyOfTexts } from '../../db/plan-stable.js';
 import { selectPrice } from '../pricing/select.js';
 import { toCandidate } from '../pricing/service.js';
 import type { PriceRow } from '../pricing/tables.js';
@@ -73,7 +74,7 @@ export async function getSellableVariants(
     FROM variants v
     JOIN products p ON p.id = v.product_id AND p.status = 'published'
     JOIN product_channels pc ON pc.product_id = p.id AND pc.channel_id = ${query.channelId}
-    WHERE v.id = ANY(${[...query.variantIds]}::text[])`.execute(db);
+    WHERE v.id = ${anyOfTexts(query.variantIds)}`.execute(db);
   const context = {
     currency: query.currency,
     channelId: query.channelId,

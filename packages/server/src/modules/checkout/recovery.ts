@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import type { Db, Executor } from '../../db/database.js';
+import { literal } from '../../db/plan-stable.js';
 import { inTransaction } from '../../db/transaction.js';
 import { runInBackground } from '../../http/background.js';
 import { markPaymentFailed, paymentOfOrder, voidPayment } from '../payments/service.js';
@@ -52,7 +53,7 @@ export async function recoverStalledCheckouts(
   const candidates = await db
     .selectFrom('orders')
     .select('id')
-    .where('status', '=', 'pending')
+    .where('status', '=', literal('pending'))
     .where('created_at', '<', sql<Date>`now() - make_interval(secs => ${options.stalledAfterSeconds})`)
     .orderBy('created_at')
     .limit(options.batch ?? 50)
@@ -81,7 +82,7 @@ async function settleStalled(
     .selectFrom('orders')
     .selectAll()
     .where('id', '=', orderId)
-    .where('status', '=', 'pending')
+    .where('status', '=', literal('pending'))
     .forUpdate()
     .skipLocked()
     .executeTakeFirst();

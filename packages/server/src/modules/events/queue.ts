@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db, Executor } from '../../db/database.js';
+import { literal } from '../../db/plan-stable.js';
 import { inTransaction } from '../../db/transaction.js';
 import type { MerxMetrics } from '../../http/metrics.js';
 import { newId } from '../../lib/ids.js';
@@ -339,7 +340,7 @@ export class DeliveryQueue {
       const row = await this.db
         .selectFrom('event_deliveries')
         .select(sql<string | null>`extract(epoch from min(next_attempt_at) - now()) * 1000`.as('due_in_ms'))
-        .where('status', '=', 'pending')
+        .where('status', '=', literal('pending'))
         .executeTakeFirst();
       if (row?.due_in_ms != null) delay = Math.max(5, Math.min(delay, Number(row.due_in_ms)));
     } catch (error) {

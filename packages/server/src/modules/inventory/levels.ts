@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
+import { anyOfTexts, literal, unplannedUnnest } from '../../db/plan-stable.js';
 import { emitEvents, type NewEvent } from '../events/outbox.js';
 import type { InventoryLevelRow, ReservationRow } from './tables.js';
 
@@ -25,9 +26,9 @@ function expiring(tx: Executor, variantIds: string[]) {
   return tx
     .updateTable('inventory_reservations')
     .set({ status: 'expired', updated_at: sql`now()` })
-    .where('status', '=', 'active')
+    .where('status', '=', literal('active'))
     .where('expires_at', '<=', sql<Date>`now()`)
-    .where(sql<boolean>`variant_id = ANY(${variantIds}::text[])`)
+    .where(sql<boolean>`variant_id = ${anyOfTexts(variantIds)}`)
     .returning(['id', 'variant_id', 'location_id', 'quantity']);
 }
 
@@ -80,10 +81,11 @@ export class LockedLevels {
           .selectFrom('inventory_reservations')
           .select('variant_id')
           .where(heldBy.column, '=', heldBy.value)
-          .where('status', '=', 'active')
+          .where('status', '=', literal('active'))
       : undefined;
     // ARRAY(subquery) runs once and keeps the primary-key lookup; `IN (list) OR IN (subquery)` would scan the table.
-    const wanted = held ? sql`${ids}::text[] || ARRAY(${held})` : sql`${ids}::text[]`;
+    const listed = sql`ARRAY(SELECT unnest(${ids}::text[]))`;
+    const wanted = held ? sql`${listed} || ARRAY(${held})` : listed;
     const rows = await tx
       .selectFrom('inventory_levels')
       .selectAll()
@@ -191,7 +193,7 @@ export class LockedLevels {
           .selectFrom('inventory_reservations')
           .select(['id', 'variant_id', 'location_id', 'quantity', sql<boolean>`false`.as('lapsed')])
           .where(heldBy.column, '=', heldBy.value)
-          .where('status', '=', 'active')
+          .where('status', '=', literal('active'))
           .where('id', 'not in', sql<string>`(SELECT id FROM lapsed)`),
       )
       .execute();
@@ -216,15 +218,16 @@ export class LockedLevels {
     }
     if (changed.length === 0) return [];
     // Every row is already locked by this transaction, so the order of the writes cannot deadlock.
+    const values = unplannedUnnest([
+      [changed.map(({ level }) => level.variantId), 'text'],
+      [changed.map(({ level }) => level.locationId), 'text'],
+      [changed.map(({ level }) => level.onHand), 'int'],
+      [changed.map(({ level }) => level.reserved), 'int'],
+    ]);
     await sql`
       UPDATE inventory_levels AS l
       SET on_hand = v.on_hand, reserved = v.reserved, updated_at = now()
-      FROM unnest(
-        ${changed.map(({ level }) => level.variantId)}::text[],
-        ${changed.map(({ level }) => level.locationId)}::text[],
-        ${changed.map(({ level }) => level.onHand)}::int[],
-        ${changed.map(({ level }) => level.reserved)}::int[]
-      ) AS v(variant_id, location_id, on_hand, reserved)
+      FROM ${values} AS v(variant_id, location_id, on_hand, reserved)
       WHERE l.variant_id = v.variant_id AND l.location_id = v.location_id`.execute(tx);
     await emitEvents(
       tx,

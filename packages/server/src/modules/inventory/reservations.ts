@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db, Executor } from '../../db/database.js';
+import { literal } from '../../db/plan-stable.js';
 import { inTransaction } from '../../db/transaction.js';
 import { ApiError } from '../../http/problem.js';
 import { newId } from '../../lib/ids.js';
@@ -202,7 +203,7 @@ async function refreshExpiry(
     .updateTable('inventory_reservations')
     .set({ expires_at: expiryAfter(ttlSeconds), updated_at: sql`now()` })
     .where(column, '=', value)
-    .where('status', '=', 'active')
+    .where('status', '=', literal('active'))
     .returningAll()
     .execute();
 }
@@ -241,7 +242,7 @@ async function settleHolds(
     .updateTable('inventory_reservations')
     .set({ ...set, updated_at: sql`now()` })
     .where(column, '=', value)
-    .where('status', '=', 'active')
+    .where('status', '=', literal('active'))
     .returningAll()
     .execute();
   return rows.sort((a, b) => (a.id < b.id ? -1 : 1));
@@ -304,7 +305,7 @@ export async function cartReservationExpiry(db: Executor, cartId: string): Promi
     .selectFrom('inventory_reservations')
     .select((eb) => eb.fn.min('expires_at').as('expires_at'))
     .where('cart_id', '=', cartId)
-    .where('status', '=', 'active')
+    .where('status', '=', literal('active'))
     .executeTakeFirst();
   return (row?.expires_at as Date | null | undefined) ?? null;
 }
@@ -318,7 +319,7 @@ export async function sweepExpiredReservations(db: Db, batch = 200): Promise<num
     .selectFrom('inventory_reservations')
     .select('variant_id')
     .distinct()
-    .where('status', '=', 'active')
+    .where('status', '=', literal('active'))
     .where('expires_at', '<=', sql<Date>`now()`)
     .limit(batch)
     .execute();

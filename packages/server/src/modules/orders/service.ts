@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Executor } from '../../db/database.js';
+import { literal } from '../../db/plan-stable.js';
 import { decodeCursor, toPage } from '../../http/pagination.js';
 import { notFound } from '../../http/problem.js';
 import { hashSecret } from '../../lib/ids.js';
@@ -57,7 +58,7 @@ export async function liveOrderOfCart(db: Executor, cartId: string): Promise<Ord
       .selectFrom('orders')
       .selectAll()
       .where('cart_id', '=', cartId)
-      .where('cancelled', '=', false)
+      .where('cancelled', '=', literal(false))
       .executeTakeFirst()) ?? null
   );
 }

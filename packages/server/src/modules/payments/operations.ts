@@ -1,5 +1,6 @@
 import { sql, type UpdateObject } from 'kysely';
 import type { Database, Executor } from '../../db/database.js';
+import { literal } from '../../db/plan-stable.js';
 import { ApiError } from '../../http/problem.js';
 import { newId } from '../../lib/ids.js';
 import { PENDING_OPERATION_TIMEOUT_SECONDS } from './deadline.js';
@@ -36,7 +37,7 @@ export async function pendingOperation(db: Executor, paymentId: string): Promise
       .selectFrom('payment_operations')
       .selectAll()
       .where('payment_id', '=', paymentId)
-      .where('status', '=', 'pending')
+      .where('status', '=', literal('pending'))
       .executeTakeFirst()) ?? null
   );
 }
@@ -119,7 +120,7 @@ export async function settleOperation(
           settled_at: sql<Date>`now()`,
         })
         .where('id', '=', operation.id)
-        .where('status', '=', 'pending')
+        .where('status', '=', literal('pending'))
         .returning('id'),
     )
     .updateTable('payments')
@@ -166,7 +167,7 @@ export async function takeOverStaleOperation(
       .updateTable('payment_operations')
       .set({ attempted_at: sql<Date>`now()` })
       .where('id', '=', operationId)
-      .where('status', '=', 'pending')
+      .where('status', '=', literal('pending'))
       .where('attempted_at', '<', sql<Date>`now() - make_interval(secs => ${timeoutSeconds})`)
       .returningAll()
       .executeTakeFirst()) ?? null
@@ -182,7 +183,7 @@ export async function staleOperations(
   return db
     .selectFrom('payment_operations')
     .selectAll()
-    .where('status', '=', 'pending')
+    .where('status', '=', literal('pending'))
     .where('attempted_at', '<', sql<Date>`now() - make_interval(secs => ${timeoutSeconds})`)
     .orderBy('attempted_at')
     .limit(limit)

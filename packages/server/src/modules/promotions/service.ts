@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
+import { literal } from '../../db/plan-stable.js';
 import { inTransaction } from '../../db/transaction.js';
 import { staleVersion } from '../../http/concurrency.js';
 import { decodeCursor, toPage } from '../../http/pagination.js';
@@ -248,7 +249,7 @@ async function queryApplicablePromotions(
   const rows = await db
     .selectFrom('promotions')
     .selectAll()
-    .where('active', '=', true)
+    .where('active', '=', literal(true))
     .where((eb) =>
       eb.or([
         eb.and([

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/database.js';
+import { literal } from '../../db/plan-stable.js';
 import type { DeliveryTarget } from '../events/queue.js';
 import { presentEvent } from '../events/service.js';
 import { pinTarget, postPinned, RefusedTarget, type WebhookNetwork } from './network.js';
@@ -18,7 +19,7 @@ export function webhookTarget(db: Db, network: WebhookNetwork): DeliveryTarget {
       const endpoints = await tx
         .selectFrom('webhook_endpoints')
         .select(['id', 'event_types', 'start_seq'])
-        .where('enabled', '=', true)
+        .where('enabled', '=', literal(true))
         .execute();
       const routed = [];
       for (const event of events) {

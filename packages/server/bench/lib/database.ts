@@ -13,6 +13,25 @@ export interface BenchDatabase {
   drop(): Promise<void>;
 }
 
+/**
+ * Refreshes the planner's statistics, as autovacuum does on a running shop (this machine's
+ * PostgreSQL runs with autovacuum off). Without it, the plans each connection caches for its
+ * prepared statements keep the shape chosen while carts, orders and reservations were empty:
+ * sequential scans that grow with every order for the rest of the run.
+ */
+export async function analyzeBenchDatabase(database: BenchDatabase): Promise<void> {
+  const url =
+    database.env.DATABASE_URL ?? (database.kind === 'postgres' ? process.env.DATABASE_URL : undefined);
+  if (!url) return;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('ANALYZE');
+  } finally {
+    await client.end();
+  }
+}
+
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
 function assertLoopback(databaseUrl: string): void {

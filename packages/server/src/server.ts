@@ -3,6 +3,7 @@ import { buildApp } from './app.js';
 import type { MerxConfig } from './config.js';
 import { type DatabaseHandle, openDatabase } from './db/connection.js';
 import { migrate } from './db/migrate.js';
+import { staleStatisticsWarning } from './db/statistics.js';
 import { newSecret } from './lib/ids.js';
 import { countSecretKeys, createApiKey, listApiKeys } from './modules/channels/keys.js';
 import { listChannels } from './modules/channels/service.js';
@@ -120,6 +121,8 @@ export async function startServer(config: MerxConfig, options: StartOptions = {}
   const database = await openDatabase(config);
   if (!options.prepared) await prepareDatabase(database, config, options, print);
   const app = await buildApp({ config, database });
+  const statisticsWarning = await staleStatisticsWarning(database);
+  if (statisticsWarning) app.log.warn(statisticsWarning);
   await app.listen({ host: config.host, port: config.port });
   const url = serverUrl(config);
   if (!options.prepared) await printBanner(database, url, print);

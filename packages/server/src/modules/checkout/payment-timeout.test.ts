@@ -68,6 +68,7 @@ describe('a payment provider that does not answer', () => {
       .executeTakeFirstOrThrow();
     expect(response.json()).toMatchObject({
       status: 502,
+      title: 'Bad Gateway',
       code: 'payment_provider_timeout',
       operation: 'authorisation',
       timeout_ms: TIMEOUT_MS,

@@ -42,6 +42,17 @@ const paymentOperations = (paymentId: string) =>
     .execute();
 const adminOrder = async (id: string) => (await server.admin('GET', `/admin/v1/orders/${id}`)).json();
 
+async function expectCapturedOnce(
+  order: { id: string; payment: { provider_reference: string } },
+  amount: number,
+) {
+  expect(await adminOrder(order.id)).toMatchObject({
+    status: 'paid',
+    payment: { status: 'captured', captured_amount: amount, last_error: null },
+  });
+  expect(provider.carriedOut(order.payment.provider_reference)).toHaveLength(1);
+}
+
 describe('a payment provider that does not answer', () => {
   it('fails the checkout at the deadline and keeps nothing: no order, stock and promotion uses back', async () => {
     const code = `LATE${Date.now()}`;
@@ -158,11 +169,7 @@ describe('a payment provider that does not answer', () => {
       { kind: 'authorise', status: 'succeeded' },
       { id: pending?.id, kind: 'capture', status: 'succeeded', succeeded: true },
     ]);
-    expect(await adminOrder(order.id)).toMatchObject({
-      status: 'paid',
-      payment: { status: 'captured', captured_amount: 3000, last_error: null },
-    });
-    expect(provider.carriedOut(order.payment.provider_reference)).toHaveLength(1);
+    await expectCapturedOnce(order, 3000);
   });
 
   it('leaves an automatic capture pending without failing the placed order; the recovery finishes it', async () => {
@@ -189,11 +196,7 @@ describe('a payment provider that does not answer', () => {
     expect(pending).toMatchObject({ kind: 'capture', status: 'pending' });
 
     expect((await recoverPaymentOperations(server.db, 0)).recovered).toEqual([pending?.id]);
-    expect(await adminOrder(order.id)).toMatchObject({
-      status: 'paid',
-      payment: { status: 'captured', captured_amount: 2500, last_error: null },
-    });
-    expect(provider.carriedOut(order.payment.provider_reference)).toHaveLength(1);
+    await expectCapturedOnce(order, 2500);
   });
 
   it('discards the order when placing it fails and the void then times out', async () => {

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db, Executor } from '../../db/database.js';
-import { literal } from '../../db/plan-stable.js';
+import { literal, unplannedUnnest } from '../../db/plan-stable.js';
 import { inTransaction } from '../../db/transaction.js';
 import type { MerxMetrics } from '../../http/metrics.js';
 import { newId } from '../../lib/ids.js';
@@ -160,15 +160,22 @@ export async function recordAttempts(
   // A lease that ran out was re-claimed by another worker: its attempt owns the row now, so
   // the row is settled only while `attempts` is still this attempt's.
   await sql`WITH outcome AS (
-      SELECT * FROM unnest(
-        ${column(({ delivery }) => delivery.id)}::text[],
-        ${column(({ delivery }) => delivery.attempts)}::int[],
-        ${column((_, verdict) => (verdict === 'failed' ? 'pending' : verdict))}::text[],
-        ${column(({ delivery }, verdict) => (verdict === 'failed' ? retryDelayMs(delivery.attempts, options.backoffMs, options.random) / 1000 : 0))}::float8[],
-        ${column(({ outcome }) => outcome.statusCode)}::int[],
-        ${column(({ outcome }) => Math.round(outcome.durationMs))}::int[],
-        ${column(({ outcome }) => outcome.error?.slice(0, 1000) ?? null)}::text[]
-      ) AS t(id, attempt, status, retry_secs, status_code, duration_ms, error)
+      SELECT * FROM ${unplannedUnnest([
+        [column(({ delivery }) => delivery.id), 'text'],
+        [column(({ delivery }) => delivery.attempts), 'int'],
+        [column((_, verdict) => (verdict === 'failed' ? 'pending' : verdict)), 'text'],
+        [
+          column(({ delivery }, verdict) =>
+            verdict === 'failed'
+              ? retryDelayMs(delivery.attempts, options.backoffMs, options.random) / 1000
+              : 0,
+          ),
+          'float8',
+        ],
+        [column(({ outcome }) => outcome.statusCode), 'int'],
+        [column(({ outcome }) => Math.round(outcome.durationMs)), 'int'],
+        [column(({ outcome }) => outcome.error?.slice(0, 1000) ?? null), 'text'],
+      ])} AS t(id, attempt, status, retry_secs, status_code, duration_ms, error)
     ), logged AS (
       INSERT INTO event_delivery_attempts (delivery_id, attempt, status_code, duration_ms, error)
       SELECT d.id, o.attempt, o.status_code, o.duration_ms, o.error

@@ -11,7 +11,7 @@ import {
   retractCancelledOrders,
 } from './purchases.js';
 import { rebuildRecommendations } from './rebuild.js';
-import { placedOrder, type ShelfProduct, shelfProduct } from './test-support.js';
+import { placedOrder, recsCounts, type ShelfProduct, shelfProduct } from './test-support.js';
 
 let server: TestServer;
 let shop: { id: string; key: string };
@@ -77,20 +77,7 @@ async function snapshot() {
     counted: (
       await db.selectFrom('recs_counted_orders').select('order_id').orderBy('order_id').execute()
     ).map((row) => row.order_id),
-    totals: await db.selectFrom('recs_totals').selectAll().orderBy('signal').execute(),
-    items: await db
-      .selectFrom('recs_item_counts')
-      .selectAll()
-      .orderBy('signal')
-      .orderBy('product_id')
-      .execute(),
-    pairs: await db
-      .selectFrom('recs_pair_counts')
-      .selectAll()
-      .orderBy('signal')
-      .orderBy('product_a')
-      .orderBy('product_b')
-      .execute(),
+    ...(await recsCounts(db)),
     // Log-sum-exp folded in another order differs in the last bits only.
     trending: (
       await db.selectFrom('recs_trending').selectAll().orderBy('channel_id').orderBy('product_id').execute()

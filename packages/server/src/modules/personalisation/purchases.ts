@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
+import { literal } from '../../db/plan-stable.js';
 import { inTransaction } from '../../db/transaction.js';
 import { onEvents } from '../events/subscribers.js';
 import { sumDeltas } from './algorithms/cooccurrence.js';
@@ -94,7 +95,7 @@ export async function retractCancelledOrders(db: Executor, orderIds: readonly st
     await tx
       .deleteFrom('interactions')
       .where('order_id', 'in', retractedIds)
-      .where('kind', '=', 'purchase')
+      .where('kind', '=', literal('purchase'))
       .execute();
     await refreshNeighbourLists(tx, productsIn(baskets), { boughtTogether: true });
     return retractedIds;

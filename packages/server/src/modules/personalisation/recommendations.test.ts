@@ -5,7 +5,14 @@ import { session, signedInCustomer } from '../cart/test-support.js';
 import { checkout, newCart } from '../checkout/test-support.js';
 import { registerRecsRebuildCommand } from './cli.js';
 import { rebuildRecommendations } from './rebuild.js';
-import { newCategory, placedOrder, type ShelfProduct, shelfProduct, visitorId } from './test-support.js';
+import {
+  newCategory,
+  placedOrder,
+  recsCounts,
+  type ShelfProduct,
+  shelfProduct,
+  visitorId,
+} from './test-support.js';
 
 let server: TestServer;
 let shop: { id: string; key: string };
@@ -87,22 +94,7 @@ describe('bought together and related', () => {
   });
 
   it('gives the same answer after a full rebuild, whose counts equal the incremental ones', async () => {
-    const snapshot = async () => ({
-      items: await server.db
-        .selectFrom('recs_item_counts')
-        .selectAll()
-        .orderBy('signal')
-        .orderBy('product_id')
-        .execute(),
-      pairs: await server.db
-        .selectFrom('recs_pair_counts')
-        .selectAll()
-        .orderBy('signal')
-        .orderBy('product_a')
-        .orderBy('product_b')
-        .execute(),
-      totals: await server.db.selectFrom('recs_totals').selectAll().orderBy('signal').execute(),
-    });
+    const snapshot = () => recsCounts(server.db);
     const incremental = await snapshot();
     const report = await rebuildRecommendations(server.db);
     expect(report.orders).toBe(9);

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { expect } from 'vitest';
 import { type TestServer, unique } from '../../../test/harness.js';
+import type { Executor } from '../../db/database.js';
 import { newId } from '../../lib/ids.js';
 import { countPlacedOrder } from './purchases.js';
 
@@ -94,3 +95,23 @@ export async function placedOrder(
 }
 
 export const visitorId = () => `v_${unique('visitor').replace(/[^A-Za-z0-9_-]/g, '')}${Date.now()}`;
+
+/** The persisted co-occurrence counts in a stable order, to compare two ways of counting. */
+export async function recsCounts(db: Executor) {
+  return {
+    totals: await db.selectFrom('recs_totals').selectAll().orderBy('signal').execute(),
+    items: await db
+      .selectFrom('recs_item_counts')
+      .selectAll()
+      .orderBy('signal')
+      .orderBy('product_id')
+      .execute(),
+    pairs: await db
+      .selectFrom('recs_pair_counts')
+      .selectAll()
+      .orderBy('signal')
+      .orderBy('product_a')
+      .orderBy('product_b')
+      .execute(),
+  };
+}
